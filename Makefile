@@ -1,0 +1,52 @@
+# Trygg: `make run` serves the Östersund demo on SQLite; `make test` runs the
+# whole suite on SQLite and on a throwaway PostgreSQL. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres lint format typecheck bench system clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system:
+	bash tools/setup-system.sh
+
+run: $(VENV)/.installed
+	mkdir -p var
+	DEBUG=1 $(VENV)/bin/trygg migrate --verbosity 0
+	DEBUG=1 $(VENV)/bin/trygg demo
+	DEBUG=1 $(VENV)/bin/trygg runserver 127.0.0.1:$(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed system
+	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest
+
+# Starts a throwaway PostgreSQL cluster unless DATABASE_URL already names one.
+test-postgres: $(VENV)/.installed system
+	$(PY) tools/with_postgres.py $(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check trygg tests bench tools
+	$(VENV)/bin/ruff format --check trygg tests bench tools
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format trygg tests bench tools
+	$(VENV)/bin/ruff check --fix trygg tests bench tools
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.installed system
+	$(PY) bench/analysis.py
+	$(PY) bench/intake.py
+	$(PY) bench/api_post.py
+
+clean:
+	rm -rf $(VENV) var *.egg-info

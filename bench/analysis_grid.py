@@ -1,0 +1,3 @@
+"""Benchmarks of the grid kernels (Gi*, KDE, binning); see analysis.py."""
+
+BENCHES: list = []

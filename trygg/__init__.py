@@ -1,0 +1,1 @@
+"""Trygg: shared reporting and situational picture for local crime prevention."""

@@ -1,0 +1,95 @@
+"""Typed readers of environment variables that fail loudly.
+
+Every variable read here is documented in README.md (a test checks that).
+A secret may also come from a file named by `NAME_FILE`, as container
+platforms mount them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+READ: set[str] = set()
+
+
+def string(name: str, default: str | None = None) -> str:
+    READ.add(name)
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise ConfigError(f"environment variable {name} is required")
+        return default
+    return value
+
+
+def boolean(name: str, default: bool) -> bool:
+    raw = string(name, "1" if default else "0").strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def integer(name: str, default: int) -> int:
+    raw = string(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def csv_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in string(name, default).split(",") if item.strip()]
+
+
+def database(url: str, base_dir: Path) -> dict[str, object]:
+    """Django DATABASES entry for `sqlite:///path` or `postgres://user:pw@host:port/name`.
+
+    `?host=/socket/dir` selects a Unix socket directory for PostgreSQL.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if path in {"/:memory:", ":memory:", ""}:
+            name = ":memory:"
+        elif path.startswith("//"):  # sqlite:////abs/path
+            name = "/" + path.lstrip("/")
+        else:  # sqlite:///relative/path, relative to the project directory
+            name = str(base_dir / path.lstrip("/"))
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "trygg",
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": query.pop("host", None) or parsed.hostname or "",
+            "PORT": str(parsed.port or query.pop("port", "") or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": query,
+        }
+    raise ConfigError(f"DATABASE_URL must start with sqlite:// or postgres://, not {url!r}")

@@ -18,9 +18,7 @@ ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG els
 CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS", "")
 
 DATABASES = {
-    "default": env.database(
-        env.string("DATABASE_URL", "sqlite:///var/trygg.sqlite3"), BASE_DIR
-    )
+    "default": env.database(env.string("DATABASE_URL", "sqlite:///var/trygg.sqlite3"), BASE_DIR)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -93,12 +91,13 @@ MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Hashed names need `trygg collectstatic` first, as the production server does.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.boolean("STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = True
 
 # How far back a report's occurred_at may lie; older events belong in an import.
 REPORT_MAX_AGE_DAYS = env.integer("REPORT_MAX_AGE_DAYS", 365)

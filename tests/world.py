@@ -1,0 +1,98 @@
+"""A small partnership with named people of every role, for tests.
+
+Östersund-like municipality 2380 with a square boundary and three areas:
+Centrum (west half, with a hole: the park), Lugnvik (east half) and the
+park inside Centrum's hole, which belongs to no area on purpose.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+
+from trygg.geo.models import Area
+from trygg.partners.models import Membership, Municipality, Organisation, Role
+
+# Square boundary around central Östersund (lon 14.60–14.70, lat 63.15–63.20).
+WEST, EAST, SOUTH, NORTH = 14.60, 14.70, 63.15, 63.20
+MID = 14.65
+
+
+def square(west: float, south: float, east: float, north: float) -> list[list[float]]:
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
+
+
+BOUNDARY = {"type": "Polygon", "coordinates": [square(WEST, SOUTH, EAST, NORTH)]}
+CENTRUM = {
+    "type": "Polygon",
+    "coordinates": [square(WEST, SOUTH, MID, NORTH), square(14.62, 63.17, 14.63, 63.18)[::-1]],
+}
+LUGNVIK = {"type": "Polygon", "coordinates": [square(MID, SOUTH, EAST, NORTH)]}
+INSIDE_CENTRUM = (63.16, 14.61)  # lat, lon
+INSIDE_LUGNVIK = (63.16, 14.68)
+IN_THE_HOLE = (63.175, 14.625)
+OUTSIDE = (63.30, 14.65)
+
+PEOPLE = {
+    # username: (organisation key, role)
+    "anna": ("kommun", Role.COORDINATOR),  # municipal safety coordinator
+    "petra": ("polis", Role.COORDINATOR),  # police analyst
+    "karl": ("bostad", Role.REPORTER),  # property-company caretaker
+    "kim": ("bostad2", Role.REPORTER),  # caretaker at the other housing company
+    "nils": ("natt", Role.REPORTER),  # night-walk volunteer
+    "sara": ("vakt", Role.PARTNER),  # security company partner
+    "greta": ("kommun", Role.STEERING),  # steering group manager
+    "adam": ("kommun", Role.ADMIN),  # system administrator
+    "erik": ("elsewhere", Role.COORDINATOR),  # coordinator in another municipality
+}
+
+
+def build_world() -> SimpleNamespace:
+    world = SimpleNamespace()
+    world.ostersund = Municipality.objects.create(code="2380", name="Östersund", boundary=BOUNDARY)
+    world.krokom = Municipality.objects.create(code="2309", name="Krokom")
+    orgs = {
+        "kommun": (world.ostersund, "Östersunds kommun", Organisation.Kind.MUNICIPALITY),
+        "polis": (world.ostersund, "Polisen LPO Östersund", Organisation.Kind.POLICE),
+        "bostad": (world.ostersund, "Bostaden", Organisation.Kind.PROPERTY_OWNER),
+        "bostad2": (world.ostersund, "Hyresbolaget", Organisation.Kind.PROPERTY_OWNER),
+        "natt": (world.ostersund, "Nattvandring Östersund", Organisation.Kind.VOLUNTEER),
+        "vakt": (world.ostersund, "Vaktbolaget", Organisation.Kind.BUSINESS),
+        "elsewhere": (world.krokom, "Krokoms kommun", Organisation.Kind.MUNICIPALITY),
+    }
+    world.orgs = {
+        key: Organisation.objects.create(municipality=m, name=name, kind=kind)
+        for key, (m, name, kind) in orgs.items()
+    }
+    world.centrum = Area.objects.create(
+        municipality=world.ostersund, name="Centrum", kind="centrum", geometry=CENTRUM
+    )
+    world.lugnvik = Area.objects.create(
+        municipality=world.ostersund, name="Lugnvik", kind="residential", geometry=LUGNVIK
+    )
+    for username, (org, role) in PEOPLE.items():
+        user = User.objects.create_user(username, password="secret-pass-123")
+        Membership.objects.create(user=user, organisation=world.orgs[org], role=role)
+        setattr(world, username, user)
+    world.otto = User.objects.create_user("otto", password="secret-pass-123")  # outsider
+    return world
+
+
+def report_data(**overrides: Any) -> dict[str, Any]:
+    lat, lon = INSIDE_CENTRUM
+    data: dict[str, Any] = {"category": "graffiti", "lat": lat, "lon": lon}
+    data.update(overrides)
+    return data
+
+
+class TryggTestCase(TestCase):
+    """Sets up the world once per class; each test sees it as self.w."""
+
+    w: SimpleNamespace
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = build_world()

@@ -1,0 +1,1 @@
+"""Areas, projections (WGS84 ⇄ SWEREF 99 TM) and point-in-area lookup."""

@@ -1,0 +1,1 @@
+"""Municipalities, organisations, memberships and roles, API tokens."""

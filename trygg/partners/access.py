@@ -1,0 +1,77 @@
+"""Who a user is in the partnerships: the one place roles are resolved.
+
+Each app's access.py asks `standing_of(user)` and decides from it; no other
+code reads Membership to make a permission decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from trygg.partners.models import Membership, Municipality, Role
+
+# Roles that see the partnership's shared reports (without others' free text).
+SHARED_VIEW_ROLES = frozenset({Role.PARTNER, Role.STEERING, Role.COORDINATOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A user's memberships, flattened for permission decisions."""
+
+    is_superuser: bool = False
+    organisation_ids: frozenset[int] = frozenset()
+    # Every role the user holds in each municipality (by municipality id).
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    # The organisations the user may report for, in a stable order.
+    reporting_organisations: tuple[int, ...] = ()
+
+    def has_role(self, municipality_id: int, *roles: str) -> bool:
+        return bool(self.roles.get(municipality_id, frozenset()) & set(roles))
+
+    def coordinator_municipalities(self) -> frozenset[int]:
+        return frozenset(m for m, rs in self.roles.items() if Role.COORDINATOR in rs)
+
+    def shared_view_municipalities(self) -> frozenset[int]:
+        return frozenset(m for m, rs in self.roles.items() if rs & SHARED_VIEW_ROLES)
+
+    @property
+    def municipality_ids(self) -> frozenset[int]:
+        return frozenset(self.roles)
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_superuser or bool(self.roles)
+
+
+ANONYMOUS = Standing()
+
+
+def standing_of(user: Any) -> Standing:
+    """The user's standing, computed once per request and cached on the user."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_trygg_standing", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.of(user).order_by("organisation__name"))
+    roles: dict[int, set[str]] = {}
+    for membership in memberships:
+        roles.setdefault(membership.organisation.municipality_id, set()).add(membership.role)
+    standing = Standing(
+        is_superuser=user.is_superuser,
+        organisation_ids=frozenset(m.organisation_id for m in memberships),
+        roles={m: frozenset(rs) for m, rs in roles.items()},
+        reporting_organisations=tuple(m.organisation_id for m in memberships),
+    )
+    user._trygg_standing = standing
+    return standing
+
+
+def municipalities_for(user: Any) -> list[Municipality]:
+    """Municipalities whose aggregated picture the user may see."""
+    standing = standing_of(user)
+    queryset = Municipality.objects.all()
+    if not standing.is_superuser:
+        queryset = queryset.filter(pk__in=standing.municipality_ids)
+    return list(queryset)

@@ -1,0 +1,1 @@
+"""Categories and reports: intake from the web form, JSON API and imports."""

@@ -1,0 +1,91 @@
+"""The only place that decides which reports a user may see, and in how much detail.
+
+- Coordinators see every report of their municipality, with free text.
+- Every member sees their own organisation's reports, with free text.
+- Partners, steering group and administrators also see other organisations'
+  reports shared with the partnership, without free text, address, photo or reporter.
+- Reporters see only their own organisation's reports.
+- Anyone else sees nothing: a report they may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trygg.partners.access import standing_of
+from trygg.partners.models import Organisation
+from trygg.reports.intake import FieldError, ReportRejected
+from trygg.reports.models import Report
+
+SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
+# Fields hidden when a report is shown outside its organisation to a non-coordinator.
+PRIVATE_FIELDS = ("description", "address", "photo", "reporter", "client_id")
+
+
+def visible_reports(user: Any) -> QuerySet[Report]:
+    """Every report `user` may see at all (details decided by `shows_details`)."""
+    standing = standing_of(user)
+    queryset = Report.objects.all()
+    if standing.is_superuser:
+        return queryset
+    rule = Q(organisation_id__in=standing.organisation_ids)
+    rule |= Q(municipality_id__in=standing.coordinator_municipalities())
+    rule |= Q(municipality_id__in=standing.shared_view_municipalities(), sharing__in=SHARED_LEVELS)
+    if not standing.is_member:
+        return queryset.none()
+    return queryset.filter(rule)
+
+
+def shows_details(user: Any, report: Report) -> bool:
+    """True if `user` may read the report's free text, address, photo and reporter."""
+    standing = standing_of(user)
+    return (
+        standing.is_superuser
+        or report.organisation_id in standing.organisation_ids
+        or report.municipality_id in standing.coordinator_municipalities()
+    )
+
+
+def get_report_for(user: Any, report_id: UUID | str) -> Report:
+    """The report if `user` may see it; Http404 otherwise, so ids do not leak."""
+    try:
+        return (
+            visible_reports(user)
+            .select_related("category", "area", "organisation")
+            .get(pk=report_id)
+        )
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such report") from None
+
+
+def reporting_organisations(user: Any) -> list[Organisation]:
+    """The organisations `user` may report for (any membership), in a stable order."""
+    standing = standing_of(user)
+    return list(
+        Organisation.objects.filter(pk__in=standing.organisation_ids)
+        .select_related("municipality")
+        .order_by("name")
+    )
+
+
+def reporting_organisation_for(user: Any, organisation_id: int | None) -> Organisation:
+    """The organisation a new report is filed under; the only one if none is named."""
+    organisations = reporting_organisations(user)
+    if organisation_id is not None:
+        for organisation in organisations:
+            if organisation.pk == organisation_id:
+                return organisation
+        raise ReportRejected([FieldError(0, "organisation", _("You are not a member of it."))])
+    if len(organisations) == 1:
+        return organisations[0]
+    message = (
+        _("You are not a member of any organisation.")
+        if not organisations
+        else _("Name the organisation: you are a member of several.")
+    )
+    raise ReportRejected([FieldError(0, "organisation", message)])

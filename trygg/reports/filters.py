@@ -1,0 +1,114 @@
+"""Report filters shared by the list page, the map data and the API.
+
+One parser and one function apply them, so a page, its map and the API
+can never disagree on what a filter means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.reports.intake import FieldError, ReportRejected
+from trygg.reports.models import Category, Report
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    categories: tuple[str, ...] = ()  # codes; a group code includes its children
+    area: int | None = None
+    organisation: int | None = None
+    source: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+
+    def apply(self, queryset: QuerySet[Report]) -> QuerySet[Report]:
+        if self.since:
+            queryset = queryset.filter(occurred_at__gte=self.since)
+        if self.until:
+            queryset = queryset.filter(occurred_at__lt=self.until)
+        if self.categories:
+            codes = list(self.categories)
+            queryset = queryset.filter(
+                Q(category__code__in=codes) | Q(category__group__code__in=codes)
+            )
+        if self.area:
+            queryset = queryset.filter(area_id=self.area)
+        if self.organisation:
+            queryset = queryset.filter(organisation_id=self.organisation)
+        if self.source:
+            queryset = queryset.filter(source=self.source)
+        if self.bbox:
+            west, south, east, north = self.bbox
+            queryset = queryset.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
+        return queryset
+
+
+def _moment(field: str, raw: str, *, end: bool) -> datetime:
+    """A date (whole day; `end` means the day after) or a date-time, local time if naive."""
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw) + (timedelta(days=1) if end else timedelta())
+            value = datetime.combine(day, time())
+        else:
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ReportRejected([FieldError(0, field, _("Not a valid date."))]) from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _integer(field: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ReportRejected([FieldError(0, field, _("Not a whole number."))]) from None
+
+
+def _bbox(raw: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(v) for v in raw.split(","))
+    except ValueError:
+        raise ReportRejected(
+            [FieldError(0, "bbox", _("Give west,south,east,north in degrees."))]
+        ) from None
+    if not (west <= east and south <= north):
+        raise ReportRejected(
+            [FieldError(0, "bbox", _("West must not exceed east, nor south north."))]
+        )
+    return west, south, east, north
+
+
+def parse_filter(params: Mapping[str, Any]) -> ReportFilter:
+    """A ReportFilter from query parameters; raises ReportRejected naming the bad field."""
+
+    def value(name: str) -> str:
+        raw = params.get(name)
+        return str(raw).strip() if raw not in (None, "") else ""
+
+    categories = tuple(c for c in value("category").split(",") if c)
+    unknown = set(categories) - set(
+        Category.objects.filter(code__in=categories).values_list("code", flat=True)
+    )
+    if unknown:
+        raise ReportRejected([FieldError(0, "category", _("Unknown category."))])
+    source = value("source") or None
+    if source and source not in Report.Source.values:
+        raise ReportRejected([FieldError(0, "source", _("Unknown source."))])
+    return ReportFilter(
+        since=_moment("since", value("since"), end=False) if value("since") else None,
+        until=_moment("until", value("until"), end=True) if value("until") else None,
+        categories=categories,
+        area=_integer("area", value("area")) if value("area") else None,
+        organisation=_integer("organisation", value("organisation"))
+        if value("organisation")
+        else None,
+        source=source,
+        bbox=_bbox(value("bbox")) if value("bbox") else None,
+    )

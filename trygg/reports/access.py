@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def get_report_for(user: Any, report_id: UUID | str) -> Report:
             .select_related("category", "area", "organisation")
             .get(pk=report_id)
         )
-    except (Report.DoesNotExist, ValueError, TypeError):
+    except (Report.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such report") from None
 
 

@@ -1,0 +1,123 @@
+"""JSON endpoints for reports and categories: parse, call, respond."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from trygg.reports import access
+from trygg.reports.actions import submit_report, submit_reports
+from trygg.reports.filters import parse_filter
+from trygg.reports.intake import FieldError, ReportRejected
+from trygg.reports.models import Category, Report
+from trygg.reports.records import RECORD_RELATED, report_record
+from trygg.reports.schemas import (
+    BatchIn,
+    BatchOut,
+    CategoryOut,
+    ErrorOut,
+    ReportIn,
+    ReportOut,
+    ReportPage,
+)
+
+router = Router(tags=["reports"])
+
+
+def _payload(report_in: ReportIn) -> dict[str, Any]:
+    return report_in.model_dump(exclude_none=True, exclude={"organisation"})
+
+
+@router.post("/reports", response={200: ReportOut, 201: ReportOut, 422: ErrorOut})
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+    """Store one report. 201 when stored; 200 with the stored report when its client_id was seen."""
+    organisation = access.reporting_organisation_for(request.auth, payload.organisation)
+    report, created = submit_report(
+        organisation=organisation, by=request.auth, data=_payload(payload), source=Report.Source.API
+    )
+    stored = access.get_report_for(request.auth, report.pk)
+    return Status(201 if created else 200, report_record(stored, details=True))
+
+
+@router.post("/reports/batch", response={201: BatchOut, 422: ErrorOut})
+def create_reports(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
+    """Store up to 10,000 reports: all of them, or none with 422 naming every bad item."""
+    organisation = access.reporting_organisation_for(request.auth, payload.organisation)
+    items = [_payload(item) for item in payload.reports]
+    result = submit_reports(
+        organisation=organisation, by=request.auth, items=items, source=Report.Source.API
+    )
+    ids = [r.pk for r in result.reports]
+    return Status(201, {"created": result.created, "existing": result.existing, "ids": ids})
+
+
+class ListParams(Schema):
+    since: str | None = None
+    until: str | None = None
+    category: str | None = None
+    area: str | None = None
+    organisation: str | None = None
+    source: str | None = None
+    bbox: str | None = None
+    cursor: str | None = None
+    limit: int = 100
+
+
+def _encode_cursor(report: Report) -> str:
+    raw = f"{report.occurred_at.isoformat()}|{report.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
+    try:
+        moment, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        when, uuid = datetime.fromisoformat(moment), UUID(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise ReportRejected([FieldError(0, "cursor", "Not a cursor from this API.")]) from None
+    return queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=uuid))
+
+
+@router.get("/reports", response={200: ReportPage, 422: ErrorOut})
+def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+    """Reports you may see, newest first. Dates are `YYYY-MM-DD` (until: inclusive) or ISO times."""
+    if not 1 <= params.limit <= 1000:
+        raise ReportRejected([FieldError(0, "limit", "Between 1 and 1000.")])
+    queryset = parse_filter(params.model_dump()).apply(access.visible_reports(request.auth))
+    queryset = queryset.select_related(*RECORD_RELATED).order_by("-occurred_at", "-pk")
+    if params.cursor:
+        queryset = _after_cursor(queryset, params.cursor)
+    page = list(queryset[: params.limit + 1])
+    more = len(page) > params.limit
+    page = page[: params.limit]
+    items = [report_record(r, details=access.shows_details(request.auth, r)) for r in page]
+    return {"items": items, "next_cursor": _encode_cursor(page[-1]) if more else None}
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
+def get_report(request: HttpRequest, report_id: str) -> dict[str, Any]:
+    """One report; 404 when it does not exist or you may not see it."""
+    report = access.get_report_for(request.auth, report_id)
+    return report_record(report, details=access.shows_details(request.auth, report))
+
+
+@router.get("/categories", response=list[CategoryOut], tags=["categories"])
+def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
+    """The category taxonomy: stable codes with Swedish and English names."""
+    return [
+        {
+            "code": c.code,
+            "group": c.group.code if c.group_id else None,
+            "name_sv": c.name_sv,
+            "name_en": c.name_en,
+            "colour": c.colour,
+            "is_active": c.is_active,
+            "is_incident": c.is_incident,
+        }
+        for c in Category.objects.select_related("group")
+    ]

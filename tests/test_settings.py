@@ -1,0 +1,61 @@
+"""Settings: every environment variable is documented, and the readers fail loudly."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from trygg import env
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def variables_read_by_settings() -> set[str]:
+    source = (ROOT / "trygg" / "settings.py").read_text()
+    return set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+
+
+def test_every_setting_variable_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.M))
+    read = variables_read_by_settings() | env.READ
+    assert read, "found no variables; has settings.py changed its style?"
+    assert read - documented == set()
+
+
+def test_a_missing_required_variable_is_named(monkeypatch):
+    monkeypatch.delenv("TRYGG_TEST_ABSENT", raising=False)
+    with pytest.raises(env.ConfigError, match="TRYGG_TEST_ABSENT"):
+        env.string("TRYGG_TEST_ABSENT")
+
+
+def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-file\n")
+    monkeypatch.setenv("TRYGG_TEST_SECRET_FILE", str(secret))
+    assert env.string("TRYGG_TEST_SECRET") == "from-file"
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2"])
+def test_a_bad_boolean_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("TRYGG_TEST_FLAG", raw)
+    with pytest.raises(env.ConfigError, match="TRYGG_TEST_FLAG"):
+        env.boolean("TRYGG_TEST_FLAG", False)
+
+
+def test_database_urls_are_parsed(tmp_path):
+    assert env.database("sqlite:///:memory:", tmp_path)["NAME"] == ":memory:"
+    assert env.database("sqlite:///var/x.db", tmp_path)["NAME"] == str(tmp_path / "var/x.db")
+    assert env.database("sqlite:////abs/x.db", tmp_path)["NAME"] == "/abs/x.db"
+    pg = env.database("postgres://u:p%40ss@db.example:6543/trygg", tmp_path)
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "u",
+        "p@ss",
+        "db.example",
+        "6543",
+        "trygg",
+    )
+    socket = env.database("postgres://postgres@/t?host=/tmp/pg&port=5999", tmp_path)
+    assert (socket["HOST"], socket["PORT"]) == ("/tmp/pg", "5999")
+    with pytest.raises(env.ConfigError, match="DATABASE_URL"):
+        env.database("mysql://x/y", tmp_path)

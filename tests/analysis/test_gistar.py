@@ -1,0 +1,248 @@
+import gzip
+from pathlib import Path
+
+import esda
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from libpysal.weights import DistanceBand, W, lat2W
+
+from trygg.analysis.gistar import benjamini_hochberg, distance_stencil, gi_star
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def random_grid(seed=0, shape=(25, 30), lam=1.5):
+    return np.random.default_rng(seed).poisson(lam, shape).astype(float)
+
+
+def clustered_grid(seed=0, shape=(25, 30)):
+    counts = random_grid(seed, shape, lam=0.7)
+    counts[5:9, 6:10] += 6  # a hot spot
+    counts[15:, 20:] = 0  # a quiet corner
+    return counts
+
+
+def esda_z(counts, w):
+    return esda.G_Local(counts.ravel(), w, transform="B", star=True, permutations=0).Zs
+
+
+def centres(shape, cell=100.0):
+    cy, cx = np.mgrid[0 : shape[0], 0 : shape[1]]
+    return np.column_stack([(cx.ravel() + 0.5) * cell, (cy.ravel() + 0.5) * cell])
+
+
+def masked_weights(mask, radius):
+    """libpysal weights among the valid cells only: queen window of `radius`, self excluded."""
+    rows, cols = np.nonzero(mask)
+    index = {(r, c): i for i, (r, c) in enumerate(zip(rows, cols, strict=True))}
+    neighbours = {
+        i: [
+            index[(r + dr, c + dc)]
+            for dr in range(-radius, radius + 1)
+            for dc in range(-radius, radius + 1)
+            if (dr, dc) != (0, 0) and (r + dr, c + dc) in index
+        ]
+        for (r, c), i in index.items()
+    }
+    return W(neighbours, silence_warnings=True)
+
+
+@pytest.mark.parametrize("make", [random_grid, clustered_grid])
+def test_it_gives_esdas_z_with_queen_contiguity(make):
+    counts = make()
+    z = gi_star(counts).z
+    np.testing.assert_allclose(
+        z.ravel(), esda_z(counts, lat2W(*counts.shape, rook=False)), atol=1e-9
+    )
+
+
+@pytest.mark.parametrize("make", [random_grid, clustered_grid])
+@pytest.mark.parametrize("band", [150.0, 300.0, 520.0])
+def test_it_gives_esdas_z_with_a_distance_band(make, band):
+    counts = make(seed=4)
+    w = DistanceBand(centres(counts.shape), threshold=band, binary=True, silence_warnings=True)
+    z = gi_star(counts, distance_m=band, cell_m=100.0).z
+    np.testing.assert_allclose(z.ravel(), esda_z(counts, w), atol=1e-9)
+
+
+def test_it_uses_the_fft_path_for_a_wide_band_with_the_same_result():
+    counts = clustered_grid(seed=5)
+    assert distance_stencil(1_000.0, 100.0).size > 225
+    w = DistanceBand(centres(counts.shape), threshold=1_000.0, binary=True, silence_warnings=True)
+    z = gi_star(counts, distance_m=1_000.0, cell_m=100.0).z
+    np.testing.assert_allclose(z.ravel(), esda_z(counts, w), atol=1e-9)
+
+
+@pytest.mark.parametrize("radius", [1, 2])
+def test_it_counts_only_valid_cells_as_observations_and_neighbours(radius):
+    counts = clustered_grid(seed=6)
+    rows, cols = np.mgrid[0 : counts.shape[0], 0 : counts.shape[1]]
+    mask = (rows - 12) ** 2 + (cols - 14) ** 2 < 11**2  # a round municipality
+    counts[~mask] = 99  # must be ignored
+    result = gi_star(counts, mask=mask, radius_cells=radius)
+    expected = esda_z(counts[mask], masked_weights(mask, radius))
+    np.testing.assert_allclose(result.z[mask], expected, atol=1e-9)
+    assert (result.z[~mask] == 0).all() and (result.p[~mask] == 1).all()
+    assert result.n_cells == mask.sum()
+
+
+def west_yorkshire_grid(cell=500.0):
+    """Real street-level crime of July 2018 on a British National Grid raster."""
+    from pyproj import Transformer
+
+    with gzip.open(DATA / "police_uk_2018-07-west-yorkshire-street.csv.gz", "rt") as f:
+        header = f.readline().rstrip("\n").split(",")
+        lon_at, lat_at = header.index("Longitude"), header.index("Latitude")
+        rows = [line.split(",") for line in f]
+    coords = np.array([(r[lon_at], r[lat_at]) for r in rows if r[lon_at] and r[lat_at]], float)
+    x, y = Transformer.from_crs(4326, 27700, always_xy=True).transform(coords[:, 0], coords[:, 1])
+    keep = (x > 400_000) & (x < 440_000) & (y > 420_000) & (y < 445_000)  # Leeds and Bradford
+    counts, _, _ = np.histogram2d(
+        y[keep],
+        x[keep],
+        bins=[np.arange(420_000, 445_001, cell), np.arange(400_000, 440_001, cell)],
+    )
+    return counts
+
+
+def test_it_gives_esdas_z_on_real_crime_data():
+    counts = west_yorkshire_grid()
+    z = gi_star(counts).z
+    np.testing.assert_allclose(
+        z.ravel(), esda_z(counts, lat2W(*counts.shape, rook=False)), atol=1e-9
+    )
+    assert z.max() > 10  # city centres are real hot spots
+
+
+def test_its_permutation_p_values_agree_with_esdas_within_monte_carlo_error():
+    counts = clustered_grid(seed=7, shape=(30, 40))
+    w = lat2W(*counts.shape, rook=False)
+    rounds = 999
+    ref = esda.G_Local(counts.ravel(), w, transform="B", star=True, permutations=rounds, seed=11)
+    ours = np.mean(
+        [gi_star(counts, permutations=rounds, seed=s).p_sim.ravel() for s in range(4)], axis=0
+    )
+    # Binomial s.e. of the difference of esda's single run and the mean of our four runs.
+    se = np.sqrt(ref.p_sim * (1 - ref.p_sim) / rounds * (1 + 1 / 4))
+    gap = np.abs(ours - ref.p_sim)
+    assert (gap <= 4.5 * se + 2 / rounds).all()
+    assert abs(gap.mean()) < 0.01
+    np.testing.assert_array_equal((ours < 0.5) & (ref.p_sim < 0.01), ref.p_sim < 0.01)
+
+
+def naive_conditional_randomisation(counts, rounds, rng):
+    """Textbook loop: hold y_i, draw its k_i − 1 neighbours from the other cells."""
+    y = counts.ravel()
+    w = lat2W(*counts.shape, rook=False)
+    larger = np.zeros(y.size)
+    for i in range(y.size):
+        k = len(w.neighbors[i])
+        observed = y[i] + y[w.neighbors[i]].sum()
+        others = np.delete(y, i)
+        sims = [y[i] + rng.choice(others, k, replace=False).sum() for _ in range(rounds)]
+        larger[i] = (np.array(sims) >= observed).sum()
+    low = (rounds - larger) < larger
+    return (np.where(low, rounds - larger, larger) + 1) / (rounds + 1)
+
+
+def test_its_permutation_p_values_match_a_naive_conditional_randomisation():
+    counts = clustered_grid(seed=8, shape=(8, 9))
+    rounds = 2_000
+    naive = naive_conditional_randomisation(counts, rounds, np.random.default_rng(0))
+    ours = gi_star(counts, permutations=rounds, seed=1).p_sim.ravel()
+    se = np.sqrt(naive * (1 - naive) / rounds * 2)
+    assert (np.abs(ours - naive) <= 4.5 * se + 2 / rounds).all()
+
+
+def test_its_permutations_repeat_with_the_same_seed():
+    counts = clustered_grid(seed=9)
+    a = gi_star(counts, permutations=99, seed=3).p_sim
+    b = gi_star(counts, permutations=99, seed=np.random.default_rng(3)).p_sim
+    np.testing.assert_array_equal(a, b)
+
+
+def test_it_finds_the_planted_hot_spot_and_classes_it_at_99_percent():
+    result = gi_star(clustered_grid())
+    assert result.hot_cold[6:8, 7:9].min() == 3
+    assert result.significant[6:8, 7:9].all()
+    assert not result.none_significant and 0 < result.p_threshold <= 0.05
+    assert result.hot_cold.min() >= -3 and result.hot_cold.max() <= 3
+
+
+def test_it_finds_the_planted_hot_spot_with_permutations_too():
+    # 999 rounds cannot give p below 2/1000, too coarse for FDR over 750 cells.
+    assert gi_star(clustered_grid(), permutations=999, seed=0).none_significant
+    result = gi_star(clustered_grid(), permutations=9_999, seed=0)
+    assert result.significant[6:8, 7:9].all()
+    assert (result.hot_cold[6:8, 7:9] >= 2).all()
+
+
+def test_it_takes_the_normal_p_value_two_sided():
+    result = gi_star(clustered_grid())
+    w = lat2W(25, 30, rook=False)
+    ref = esda.G_Local(clustered_grid().ravel(), w, transform="B", star=True, permutations=0)
+    np.testing.assert_allclose(result.p.ravel(), 2 * ref.p_norm, atol=1e-12)
+
+
+def test_its_fdr_threshold_matches_esda_when_something_passes():
+    p = np.concatenate([np.random.default_rng(1).uniform(0, 1, 500), [1e-5, 1e-4, 2e-4, 1e-3]])
+    assert benjamini_hochberg(p, 0.05) == pytest.approx(esda.fdr(p, 0.05))
+    assert benjamini_hochberg([0.01, 0.04, 0.03, 0.005], 0.05) == 0.05
+    assert benjamini_hochberg([0.01, 0.2, 0.03, 0.005], 0.05) == pytest.approx(0.0375)
+
+
+def test_its_fdr_says_none_significant_instead_of_falling_back_to_bonferroni():
+    p = np.array([0.2, 0.3, 0.5, 0.04 / 4 + 0.001])
+    assert benjamini_hochberg(p, 0.01) == 0.0
+    result = gi_star(random_grid(seed=2, shape=(10, 10)), fdr=True, alpha=1e-6)
+    assert result.none_significant and result.p_threshold == 0.0
+
+
+def test_without_fdr_it_uses_the_raw_p_value():
+    counts = clustered_grid()
+    raw, corrected = gi_star(counts, fdr=False), gi_star(counts)
+    assert raw.significant.sum() >= corrected.significant.sum()
+    np.testing.assert_array_equal(raw.significant, raw.p < 0.05)
+
+
+@pytest.mark.parametrize("permutations", [0, 99])
+@pytest.mark.parametrize(
+    "counts",
+    [np.zeros((6, 7)), np.full((6, 7), 3.0), np.eye(6, 7), np.zeros((1, 1)), np.ones((1, 2))],
+)
+def test_it_gives_sensible_results_for_degenerate_grids(counts, permutations):
+    result = gi_star(counts, permutations=permutations, seed=0)
+    for values in (result.z, result.p, result.p_norm):
+        assert np.isfinite(values).all()
+    assert ((result.p >= 0) & (result.p <= 1)).all()
+    if counts.std() == 0:
+        assert (result.z == 0).all() and result.none_significant
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    arrays(np.int64, st.tuples(st.integers(1, 12), st.integers(1, 12)), elements=st.integers(0, 9)),
+    st.integers(1, 3),
+)
+def test_it_mirrors_with_the_grid_and_never_returns_nan(counts, radius):
+    counts = counts.astype(float)
+    result = gi_star(counts, radius_cells=radius, permutations=19, seed=0)
+    flipped = gi_star(counts[::-1, ::-1], radius_cells=radius)
+    assert np.isfinite(result.z).all() and np.isfinite(result.p).all()
+    assert ((result.p > 0) & (result.p <= 1)).all()
+    np.testing.assert_allclose(flipped.z[::-1, ::-1], result.z, atol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 1_000), st.integers(-3, 3), st.integers(-3, 3))
+def test_it_moves_with_the_pattern_inside_a_zero_border(seed, dr, dc):
+    inner = random_grid(seed, (8, 8))
+    a, b = np.zeros((20, 20)), np.zeros((20, 20))
+    a[6:14, 6:14] = inner
+    b[6 + dr : 14 + dr, 6 + dc : 14 + dc] = inner
+    za, zb = gi_star(a).z, gi_star(b).z
+    # Away from the grid's edge every cell has the same number of neighbours in both.
+    np.testing.assert_allclose(za[5:15, 5:15], zb[5 + dr : 15 + dr, 5 + dc : 15 + dc], atol=1e-9)

@@ -1,0 +1,156 @@
+"""`trygg demo` on the test database, with a small data set (2,000 incidents)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+from trygg.demo import places
+from trygg.demo.people import USERS
+from trygg.demo.synth import generate, scene
+from trygg.geo.lookup import geometry_to_sweref
+from trygg.geo.models import Area
+from trygg.partners.models import Membership, Municipality, Organisation
+from trygg.reports.models import Report
+
+SMALL = 2000
+TZ = ZoneInfo("Europe/Stockholm")
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", reports=SMALL, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = (Municipality, Organisation, User, Membership, Area, Report)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def is_weekend_night(local: datetime) -> bool:
+    evening = (local - timedelta(hours=6)).weekday()  # the night belongs to its evening
+    return evening in (4, 5) and (local.hour >= 21 or local.hour <= 3)
+
+
+def share(rows: list[tuple[str, datetime]], group: str, keep) -> float:
+    picked = [code for code, when in rows if keep(when.astimezone(TZ))]
+    return sum(code == group for code in picked) / len(picked)
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class DemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.output = run_demo()
+        cls.first = counts()
+        cls.stamps = sorted(Area.objects.values_list("updated_at", flat=True))
+        cls.second_output = run_demo()
+        cls.muni = Municipality.objects.get(code="2380")
+        cls.incidents = list(
+            Report.objects.filter(category__is_incident=True).values_list(
+                "category__group__code", "category__code", "occurred_at", "area_id"
+            )
+        )
+
+    def test_it_builds_a_demo_partnership(self):
+        self.assertTrue(self.muni.is_demo)
+        self.assertEqual(self.muni.meeting_cadence, Municipality.Cadence.BIWEEKLY)
+        self.assertEqual(Area.objects.filter(municipality=self.muni).count(), 20)
+        self.assertEqual(Organisation.objects.filter(municipality=self.muni).count(), 6)
+        self.assertGreater(self.first["Report"], SMALL)
+
+    def test_a_second_run_adds_and_changes_nothing(self):
+        self.assertEqual(counts(), self.first)
+        self.assertEqual(sorted(Area.objects.values_list("updated_at", flat=True)), self.stamps)
+        self.assertIn("0 reports created", self.second_output)
+
+    def test_it_is_deterministic(self):
+        geo = places.build_geography()
+        now = Report.objects.order_by("reported_at").first().reported_at
+        sc = scene(geo.places, geo.outline_sweref, now=now, tz=TZ)
+        once, twice = generate(sc, total=SMALL, seed=2380), generate(sc, total=SMALL, seed=2380)
+        self.assertEqual(once, twice)
+        generated = Counter(item["category"] for items in once.values() for item in items)
+        stored = Counter(Report.objects.values_list("category__code", flat=True))
+        self.assertEqual(stored, generated)
+
+    def test_every_area_is_a_valid_polygon_inside_the_outline(self):
+        outline = geometry_to_sweref(self.muni.boundary).buffer(1.0)  # 1 m for rounding
+        for area in Area.objects.filter(municipality=self.muni):
+            geometry = geometry_to_sweref(area.geometry)
+            self.assertIn(area.geometry["type"], ("Polygon", "MultiPolygon"))
+            self.assertFalse(geometry.is_empty, area.name)
+            self.assertTrue(geometry.is_valid, area.name)
+            self.assertTrue(outline.contains(geometry), area.name)
+
+    def test_the_streets_win_inside_their_district(self):
+        streets = Area.objects.filter(municipality=self.muni, kind=Area.Kind.STREET)
+        self.assertEqual({a.name for a in streets}, {"Kyrkgatan", "Arågränd"})
+        self.assertTrue(all(a.priority > 0 for a in streets))
+
+    def test_kyrkgatan_aragrand_and_centrum_are_hotspots(self):
+        per_area = Counter(area_id for *_, area_id in self.incidents)
+        density = {
+            a.name: per_area[a.pk] / (geometry_to_sweref(a.geometry).area / 1e6)
+            for a in Area.objects.filter(municipality=self.muni)
+        }
+        median = sorted(density.values())[len(density) // 2]
+        for name in ("Kyrkgatan", "Arågränd", "Centrum"):
+            self.assertGreater(density[name], 3 * median, name)
+
+    def test_disorder_peaks_on_weekend_nights(self):
+        rows = [(group, when) for group, _, when, _ in self.incidents]
+        weekend = share(rows, "disorder", is_weekend_night)
+        weekdays = share(rows, "disorder", lambda t: t.weekday() < 4 and 8 <= t.hour < 18)
+        self.assertGreater(weekend, 2 * weekdays)
+
+    def test_unsafe_places_peak_in_the_dark_season(self):
+        rows = [(group, when) for group, _, when, _ in self.incidents]
+        dark = share(rows, "unsafe_place", lambda t: t.month in (10, 11, 12, 1, 2, 3))
+        light = share(rows, "unsafe_place", lambda t: t.month in (4, 5, 6, 7, 8, 9))
+        self.assertGreater(dark, 1.5 * light)
+
+    def test_some_descriptions_show_a_masked_phone_number(self):
+        masked = Report.objects.filter(description__contains="[telefonnummer]")
+        self.assertTrue(masked.exists())
+        self.assertFalse(Report.objects.filter(description__contains="070-").exists())
+
+    def test_every_demo_login_works(self):
+        for username in USERS:
+            self.assertTrue(self.client.login(username=username, password="demo"), username)
+        self.assertIn("samordnare", self.output)
+        self.assertIn("http://127.0.0.1:", self.output)
+
+    def test_the_admin_is_staff_with_model_permissions_only(self):
+        admin = User.objects.get(username="admin")
+        self.assertTrue(admin.is_staff)
+        self.assertFalse(admin.is_superuser)
+        self.assertTrue(admin.has_perm("geo.add_area"))
+        self.assertTrue(admin.has_perm("reports.change_category"))
+        self.assertFalse(admin.has_perm("reports.change_report"))
+        self.assertFalse(User.objects.get(username="polis").is_staff)
+
+
+class DemoRefusalTests(TestCase):
+    def test_it_fails_clearly_without_the_shared_data(self):
+        from unittest import mock
+
+        with (
+            mock.patch.object(places, "data_dir", return_value=places.Path("/nonexistent")),
+            self.assertRaisesMessage(CommandError, "ostersund_demo_places.csv"),
+        ):
+            run_demo()
+
+    def test_it_leaves_a_real_municipality_alone(self):
+        Municipality.objects.create(code="2380", name="Östersund")
+        with self.assertRaisesMessage(CommandError, "not demo data"):
+            run_demo()
+        self.assertEqual(Area.objects.count(), 0)

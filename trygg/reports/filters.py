@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.reports.intake import FieldError, ReportRejected
+from trygg.reports.intake import MAX_YEAR, MIN_YEAR, FieldError, ReportRejected
 from trygg.reports.models import Category, Report
 
 
@@ -59,16 +59,21 @@ def _moment(field: str, raw: str, *, end: bool) -> datetime:
             value = datetime.combine(day, time())
         else:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ReportRejected([FieldError(0, field, _("Not a valid date."))]) from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ReportRejected([FieldError(0, field, _("Out of range."))])
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _integer(field: str, raw: str) -> int:
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
         raise ReportRejected([FieldError(0, field, _("Not a whole number."))]) from None
+    if not 0 < number < 2**63:  # the databases' bigint; larger would fail in SQL
+        raise ReportRejected([FieldError(0, field, _("Out of range."))])
+    return number
 
 
 def _bbox(raw: str) -> tuple[float, float, float, float]:

@@ -33,6 +33,9 @@ MAX_PERSONS = 1000
 MAX_DAMAGE_SEK = 100_000_000
 MAX_DESCRIPTION = 5000
 H3_RESOLUTION = 9
+# Dates outside these years are typos; year 1 with a time zone cannot even be
+# converted to UTC, and the databases would fail on it.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 CHOICES = {
     "place_type": frozenset(Report.PlaceType.values),
@@ -91,6 +94,8 @@ def _as_datetime(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if not isinstance(value, datetime):
+        raise ValueError
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError
     if timezone.is_naive(value):
         value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.partners.models import Membership, Municipality, Role
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from trygg.partners.models import ApiToken, Membership, Municipality, Role
 
 # Roles that see the partnership's shared reports (without others' free text).
 SHARED_VIEW_ROLES = frozenset({Role.PARTNER, Role.STEERING, Role.COORDINATOR, Role.ADMIN})
@@ -75,3 +78,21 @@ def municipalities_for(user: Any) -> list[Municipality]:
     if not standing.is_superuser:
         queryset = queryset.filter(pk__in=standing.municipality_ids)
     return list(queryset)
+
+
+def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
+    """A user's own API tokens: nobody, not even an admin, lists another's."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def get_api_token_for(user: Any, token_id: int) -> ApiToken:
+    """The user's own token; Http404 for anyone else's, so ids do not leak."""
+    return get_object_or_404(api_tokens_of(user), pk=token_id)
+
+
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.of(user).order_by(
+        "organisation__municipality__name", "organisation__name"
+    )

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.partners.models import Organisation
-from trygg.reports.intake import ReportRejected, context_for, validate_items
+from trygg.reports.intake import FieldError, ReportRejected, context_for, validate_items
 from trygg.reports.models import Report
 
 CLIENT_ID_CHUNK = 500
@@ -111,4 +113,58 @@ def submit_report(
         return existing, False
 
 
-__all__ = ["BatchResult", "ReportRejected", "submit_report", "submit_reports"]
+ALL_CALM = "all_calm"
+
+
+def _interior_point(municipality: Any) -> tuple[float, float]:
+    """A (lat, lon) surely inside the municipality boundary.
+
+    Not the centroid: the centroid of a crescent-shaped or island municipality
+    can lie outside it, and intake refuses such points. The point is found in
+    SWEREF 99 TM, the frame intake tests the boundary in.
+    """
+    from trygg.geo.lookup import geometry_to_sweref
+    from trygg.geo.projection import to_wgs84
+
+    if not municipality.boundary:
+        message = _("The municipality has no boundary: mark the place on the map.")
+        raise ReportRejected([FieldError(0, "lat", message)])
+    point = geometry_to_sweref(municipality.boundary).representative_point()
+    lat, lon = to_wgs84(np.array([point.x]), np.array([point.y]))
+    return float(lat[0]), float(lon[0])
+
+
+def _calm_position(organisation: Organisation, by: Any) -> tuple[float, float]:
+    """Where an "all calm" check-in is placed.
+
+    The check-in says "I was out on my patch and nothing happened"; it is
+    counted as reporting activity per area, never as an incident. The
+    reporter's own last report for the organisation is the best guess of that
+    patch, so activity lands in a plausible area; a first-time reporter's
+    check-in falls back to a point inside the municipality.
+    """
+    last = (
+        Report.objects.filter(organisation=organisation, reporter=by)
+        .order_by("-reported_at")
+        .values_list("lat", "lon")
+        .first()
+    )
+    return (last[0], last[1]) if last else _interior_point(organisation.municipality)
+
+
+def submit_all_calm(
+    *, organisation: Organisation, by: Any, client_id: str = "", source: str = Report.Source.WEB
+) -> tuple[Report, bool]:
+    """The one-tap "all calm" check-in, stored like any report (see `_calm_position`)."""
+    lat, lon = _calm_position(organisation, by)
+    data = {"category": ALL_CALM, "lat": lat, "lon": lon, "client_id": client_id}
+    return submit_report(organisation=organisation, by=by, data=data, source=source)
+
+
+__all__ = [
+    "BatchResult",
+    "ReportRejected",
+    "submit_all_calm",
+    "submit_report",
+    "submit_reports",
+]

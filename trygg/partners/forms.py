@@ -1,0 +1,20 @@
+"""Shape of the profile page's HTML input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the property system's export."),
+    )
+    valid_days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
+        initial=365,
+    )

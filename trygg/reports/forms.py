@@ -1,0 +1,187 @@
+"""Shape of the report form's HTML input.
+
+The form only collects: every rule about what a valid report is lives in
+`trygg.reports.intake`, shared with the API and imports. Fields are therefore
+loose (text in, text out) and `add_rejection` puts intake's errors back next
+to the fields the person filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trygg.partners.models import Organisation
+from trygg.reports.intake import ReportRejected
+from trygg.reports.models import Category, Report
+
+ALL_CALM = "all_calm"
+
+# Filled in the browser with a random UUID, so pressing "send" twice stores one report.
+CLIENT_ID = forms.HiddenInput(attrs={"data-client-id": ""})
+
+# Intake's field names where the form shows them under another field.
+POSITION_FIELDS = {"lat": "position", "lon": "position"}
+WINDOW_FIELDS = {"occurred_at": "occurred_from"}
+
+
+def category_groups() -> list[tuple[Category, list[Category]]]:
+    """Active top-level categories and their active children, in display order.
+
+    "All calm" is left out: it has its own one-tap check-in button.
+    """
+    categories = list(Category.objects.filter(is_active=True))
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.group_id:
+            children.setdefault(category.group_id, []).append(category)
+    return [
+        (c, children.get(c.pk, [])) for c in categories if c.group_id is None and c.code != ALL_CALM
+    ]
+
+
+def _blank(*choices: tuple[str, Any]) -> list[tuple[str, Any]]:
+    return [("", _("Not stated")), *choices]
+
+
+class _OrganisationMixin:
+    """An organisation choice, shown only to people in several organisations."""
+
+    fields: dict[str, forms.Field]
+
+    def _add_organisation(self, organisations: Sequence[Organisation]) -> None:
+        self.several_organisations = len(organisations) > 1
+        if self.several_organisations:
+            self.fields["organisation"] = forms.TypedChoiceField(
+                label=_("Organisation"),
+                choices=[("", "—")] + [(o.pk, o.name) for o in organisations],
+                coerce=int,
+                required=True,
+            )
+
+    def organisation_id(self) -> int | None:
+        return self.cleaned_data.get("organisation")  # type: ignore[attr-defined]
+
+
+class ReportForm(_OrganisationMixin, forms.Form):
+    WHEN = [("now", _("Now")), ("at", _("Pick a time")), ("window", _("During a period"))]
+
+    group = forms.CharField(required=False)
+    category = forms.CharField(required=False)
+    when = forms.ChoiceField(choices=WHEN, initial="now", required=False)
+    occurred_at = forms.CharField(required=False)
+    occurred_from = forms.CharField(required=False)
+    occurred_to = forms.CharField(required=False)
+    lat = forms.CharField(required=False)
+    lon = forms.CharField(required=False)
+    address = forms.CharField(label=_("Address or place"), required=False, max_length=200)
+    place_type = forms.ChoiceField(
+        label=_("Type of place"), choices=_blank(*Report.PlaceType.choices), required=False
+    )
+    persons = forms.CharField(
+        label=_("Approximate number of persons"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
+    creates_insecurity = forms.ChoiceField(
+        label=_("Does it create insecurity?"),
+        choices=_blank(*Report.Assessment.choices),
+        required=False,
+    )
+    reported_to_police = forms.ChoiceField(
+        label=_("Reported to the police?"),
+        choices=_blank(("yes", _("Yes")), ("no", _("No"))),
+        required=False,
+    )
+    damage_cost_sek = forms.CharField(
+        label=_("Damage cost (SEK)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
+    description = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "note-warning"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    sharing = forms.ChoiceField(
+        label=_("Who may see the report"),
+        choices=Report.Sharing.choices,
+        initial=Report.Sharing.PARTNERSHIP,
+    )
+    client_id = forms.CharField(required=False, max_length=100, widget=CLIENT_ID)
+
+    def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._add_organisation(organisations)
+
+    def _category_code(self) -> str:
+        """The sub-category, or the group itself when it has no sub-categories."""
+        chosen = self.cleaned_data["category"] or ""
+        group = self.cleaned_data["group"] or ""
+        if chosen or not group:
+            return chosen
+        has_children = Category.objects.filter(group__code=group, is_active=True).exists()
+        return "" if has_children else group
+
+    def _times(self) -> dict[str, str]:
+        data = self.cleaned_data
+        if data["when"] == "at":
+            return {"occurred_at": data["occurred_at"]}
+        if data["when"] == "window":
+            return {"occurred_at": data["occurred_from"], "occurred_to": data["occurred_to"]}
+        return {}  # "now": intake stamps the time of receipt
+
+    def report_data(self) -> dict[str, Any]:
+        """The mapping `submit_report` validates, from the cleaned form."""
+        data = self.cleaned_data
+        police = {"yes": True, "no": False}.get(data["reported_to_police"])
+        plain = ("lat", "lon", "address", "place_type", "persons", "creates_insecurity")
+        return {
+            "category": self._category_code(),
+            **self._times(),
+            **{field: data[field] for field in plain},
+            "damage_cost_sek": data["damage_cost_sek"],
+            "description": data["description"],
+            "reported_to_police": police,
+            "sharing": data["sharing"],
+            "client_id": data["client_id"],
+        }
+
+    def add_rejection(self, rejected: ReportRejected) -> None:
+        """Each of intake's errors next to the field it concerns."""
+        renamed = dict(POSITION_FIELDS)
+        if self.cleaned_data.get("when") == "window":
+            renamed |= WINDOW_FIELDS
+        for error in rejected.errors:
+            field = renamed.get(error.field, error.field)
+            if field == "position":
+                if error.message not in self.position_errors:
+                    self.position_errors.append(error.message)
+            elif field in self.fields and field not in self.errors:
+                self.add_error(field, error.message)
+            elif field not in self.fields:
+                self.add_error(None, error.message)
+
+    @property
+    def position_errors(self) -> list[str]:
+        if not hasattr(self, "_position_errors"):
+            self._position_errors: list[str] = []
+        return self._position_errors
+
+
+class CheckInForm(_OrganisationMixin, forms.Form):
+    """The one-tap "all calm" check-in."""
+
+    client_id = forms.CharField(required=False, max_length=100, widget=CLIENT_ID)
+
+    def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._add_organisation(organisations)

@@ -1,0 +1,121 @@
+"""Read models for the report pages: the plain data a page and its JSON twin share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from trygg.geo.access import visible_areas
+from trygg.geo.models import Area
+from trygg.partners.access import municipalities_for
+from trygg.partners.models import Municipality, Organisation
+from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.filters import ReportFilter
+from trygg.reports.models import Category, Report
+
+# The map draws at most this many points, newest first; more would make a
+# phone's browser crawl, and the list below it pages through all of them.
+MAP_LIMIT = 5000
+
+
+def outlines(municipalities: Iterable[Municipality]) -> dict[str, Any]:
+    """Municipality boundaries and their areas as one GeoJSON FeatureCollection."""
+    municipalities = list(municipalities)
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": m.boundary,
+            "properties": {"kind": "boundary", "name": m.name, "municipality": m.pk},
+        }
+        for m in municipalities
+        if m.boundary
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": a.geometry,
+            "properties": {"kind": "area", "name": a.name, "municipality": a.municipality_id},
+        }
+        for a in Area.objects.filter(municipality__in=municipalities)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(report: Report, *, details: bool) -> dict[str, Any]:
+    category = report.category
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
+        "properties": {
+            "id": str(report.pk),
+            "url": reverse("reports:detail", args=[report.pk]),
+            "category": category.code,
+            "category_name": category.name,
+            "colour": category.colour,
+            "occurred_at": report.occurred_at.isoformat(),
+            "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
+            "area": report.area.name if report.area_id else None,  # type: ignore[union-attr]
+            "description": report.description if details else None,
+        },
+    }
+
+
+def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
+    """The filtered reports `user` may see as GeoJSON points, newest first, capped."""
+    reports = list(
+        report_filter.apply(visible_reports(user))
+        .select_related("category", "area")
+        .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
+    )
+    truncated = len(reports) > MAP_LIMIT
+    features = [_feature(r, details=shows_details(user, r)) for r in reports[:MAP_LIMIT]]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "limit": MAP_LIMIT,
+        "truncated": truncated,
+    }
+
+
+@dataclass(frozen=True)
+class ListRow:
+    report: Report
+    details: bool
+
+
+def list_rows(user: Any, reports: Iterable[Report]) -> list[ListRow]:
+    return [ListRow(report=r, details=shows_details(user, r)) for r in reports]
+
+
+def listed_reports(user: Any, report_filter: ReportFilter) -> QuerySet[Report]:
+    return report_filter.apply(visible_reports(user)).select_related(
+        "category", "area", "organisation", "reporter"
+    )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    categories: list[tuple[Category, list[Category]]]
+    areas: list[Area]
+    organisations: list[Organisation]
+    sources: list[tuple[str, str]]
+
+
+def filter_choices(user: Any) -> FilterChoices:
+    """What the list filters offer: only things of the user's own partnerships."""
+    categories = list(Category.objects.all())
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.group_id:
+            children.setdefault(category.group_id, []).append(category)
+    municipalities = municipalities_for(user)
+    return FilterChoices(
+        categories=[(c, children.get(c.pk, [])) for c in categories if c.group_id is None],
+        areas=list(visible_areas(user).select_related("municipality")),
+        organisations=list(Organisation.objects.filter(municipality__in=municipalities)),
+        sources=list(Report.Source.choices),
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from trygg.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("rapportera/", views.new_report, name="new"),
+    path("rapportera/lugnt/", views.all_calm, name="all_calm"),
+    path("rapporter/", views.report_list, name="list"),
+    path("rapporter/karta.geojson", views.map_data, name="map_data"),
+    path("rapporter/<uuid:report_id>/", views.report_detail, name="detail"),
+    path("rapporter/<uuid:report_id>/foto/", views.report_photo, name="photo"),
+]

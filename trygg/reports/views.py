@@ -1,0 +1,139 @@
+"""Report pages: parse, call access and actions, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trygg.partners.access import municipalities_for
+from trygg.reports import access, pages
+from trygg.reports.actions import submit_all_calm, submit_report
+from trygg.reports.filters import ReportFilter, parse_filter
+from trygg.reports.forms import CheckInForm, ReportForm, category_groups
+from trygg.reports.intake import ReportRejected
+from trygg.reports.models import Report
+
+PAGE_SIZE = 50
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _form_page(request: HttpRequest, form: ReportForm, organisations: list[Any]) -> HttpResponse:
+    context = {
+        "form": form,
+        "checkin": CheckInForm(organisations=organisations, prefix="checkin"),
+        "groups": category_groups(),
+        "outlines": pages.outlines({o.municipality for o in organisations}),
+        "org_municipalities": {o.pk: o.municipality_id for o in organisations},
+        "no_organisation": not organisations,
+    }
+    return render(request, "reports/new.html", context)
+
+
+@login_required
+def new_report(request: HttpRequest) -> HttpResponse:
+    organisations = access.reporting_organisations(request.user)
+    form = ReportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = access.reporting_organisation_for(request.user, form.organisation_id())
+            report, _created = submit_report(
+                organisation=organisation,
+                by=request.user,
+                data=form.report_data(),
+                source=Report.Source.WEB,
+                photo=form.cleaned_data["photo"],
+            )
+        except ReportRejected as rejected:
+            form.add_rejection(rejected)
+        else:
+            messages.success(request, _("Thank you – the report is saved."))
+            return redirect("reports:detail", report_id=report.pk)
+    return _form_page(request, form, organisations)
+
+
+@login_required
+@require_POST
+def all_calm(request: HttpRequest) -> HttpResponse:
+    organisations = access.reporting_organisations(request.user)
+    form = CheckInForm(request.POST, organisations=organisations, prefix="checkin")
+    try:
+        if not form.is_valid():
+            raise ReportRejected([])
+        organisation = access.reporting_organisation_for(request.user, form.organisation_id())
+        report, _created = submit_all_calm(
+            organisation=organisation, by=request.user, client_id=form.cleaned_data["client_id"]
+        )
+    except ReportRejected as rejected:
+        problems = [e.message for e in rejected.errors] or [_("Choose an organisation.")]
+        messages.error(request, " ".join(problems))
+        return redirect("reports:new")
+    messages.success(request, _("Thank you – noted as all calm."))
+    return redirect("reports:detail", report_id=report.pk)
+
+
+def _filter_from(request: HttpRequest) -> tuple[ReportFilter | None, dict[str, str]]:
+    """The parsed filter, or None and the error per field."""
+    try:
+        return parse_filter(request.GET), {}
+    except ReportRejected as rejected:
+        return None, {e.field: e.message for e in rejected.errors}
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    report_filter, errors = _filter_from(request)
+    reports = (
+        pages.listed_reports(request.user, report_filter)
+        if report_filter
+        else Report.objects.none()
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": pages.list_rows(request.user, page.object_list),
+        "errors": errors,
+        "choices": pages.filter_choices(request.user),
+        "chosen": request.GET,
+        "outlines": pages.outlines(municipalities_for(request.user)),
+        "map_limit": pages.MAP_LIMIT,
+    }
+    return render(request, "reports/list.html", context, status=400 if errors else 200)
+
+
+@login_required
+def map_data(request: HttpRequest) -> JsonResponse:
+    report_filter, errors = _filter_from(request)
+    if report_filter is None:
+        return JsonResponse({"errors": errors}, status=400)
+    return JsonResponse(
+        pages.map_features(request.user, report_filter), content_type="application/geo+json"
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = access.get_report_for(request.user, report_id)
+    context = {"report": report, "details": access.shows_details(request.user, report)}
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
+    """The photo, only to those who may see the report's details; never a public URL."""
+    report = access.get_report_for(request.user, report_id)
+    extension = report.photo.name.rsplit(".", 1)[-1].lower() if report.photo else ""
+    if not access.shows_details(request.user, report) or extension not in PHOTO_TYPES:
+        raise Http404("No photo")
+    response = FileResponse(report.photo.open("rb"), content_type=PHOTO_TYPES[extension])
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Personal-ish data: keep it out of shared caches.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,153 @@
+"""Is a count rising or falling against its baseline? Exact tests that stay honest for small counts.
+
+The current count c over `current_periods` and the baseline count b over
+`baseline_periods` are compared as Poisson rates. Conditioning on the total
+N = c + b turns the question into a binomial one (c ~ Bin(N, π)), which gives
+an exact test and an exact (Clopper–Pearson) interval for the rate ratio; the
+E-test of Krishnamoorthy & Thomson (2004) is the more powerful unconditional
+alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
+Flag = Literal["rising", "falling", "stable", "too_few"]
+Alternative = Literal["two-sided", "greater", "less"]
+
+# "stable" is only claimed when the interval rules out both a halving and a doubling;
+# otherwise, without a significant change, the honest answer is "too few to tell".
+STABLE_RATIO_BOUNDS = (0.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Current count against its baseline.
+
+    `expected` is the baseline rate scaled to the current span; `rate_ratio` is
+    current / expected (``math.inf`` if the baseline is 0 but the current count
+    is not; 1.0 when both are 0). `ci_low`, `ci_high` is the exact interval of
+    the ratio at `confidence`; `p_exact` the two-sided conditional binomial
+    p-value and `p_etest` the two-sided E-test p-value. `flag` is "rising" or
+    "falling" when `p_exact` < 1 − confidence, "stable" when the interval lies
+    within `STABLE_RATIO_BOUNDS`, else "too_few".
+    """
+
+    current: int
+    baseline: int
+    current_periods: float
+    baseline_periods: float
+    expected: float
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_exact: float
+    p_etest: float
+    confidence: float
+    flag: Flag
+
+
+def compare_counts(
+    current: int,
+    baseline: int,
+    *,
+    current_periods: float = 1.0,
+    baseline_periods: float = 1.0,
+    confidence: float = 0.95,
+) -> Trend:
+    """Trend of `current` against `baseline` (e.g. the previous 4 weeks, or this week last year)."""
+    c, b = int(current), int(baseline)
+    if c < 0 or b < 0 or current_periods <= 0 or baseline_periods <= 0:
+        raise ValueError("counts must be non-negative and periods positive")
+    scale = current_periods / baseline_periods
+    expected = b * scale
+    low, high = _ratio_interval(c, b, scale, confidence)
+    p_exact = _conditional_p(c, b, scale)
+    p_etest = e_test(c, b, current_periods, baseline_periods)
+    ratio = c / expected if expected > 0 else (math.inf if c > 0 else 1.0)
+    flag = _flag(c + b, ratio, low, high, p_exact, 1.0 - confidence)
+    return Trend(
+        c, b, current_periods, baseline_periods, expected, ratio, low, high, p_exact, p_etest,
+        confidence, flag,
+    )  # fmt: skip
+
+
+def compare_with_previous(counts: Sequence[int], k: int = 4, confidence: float = 0.95) -> Trend:
+    """Trend of the last count in `counts` against the sum of the `k` before it."""
+    if k < 1 or len(counts) < k + 1:
+        raise ValueError(f"need the current count and {k} baseline periods")
+    baseline = sum(int(v) for v in counts[-k - 1 : -1])
+    return compare_counts(int(counts[-1]), baseline, baseline_periods=k, confidence=confidence)
+
+
+def _ratio_interval(c: int, b: int, scale: float, confidence: float) -> tuple[float, float]:
+    """Clopper–Pearson interval for π = c/N turned into a rate ratio π/(1−π)/scale."""
+    n, tail = c + b, (1.0 - confidence) / 2.0
+    if n == 0:
+        return 0.0, math.inf
+    lo = float(stats.beta.ppf(tail, c, n - c + 1)) if c > 0 else 0.0
+    hi = float(stats.beta.ppf(1.0 - tail, c + 1, n - c)) if c < n else 1.0
+    return lo / (1.0 - lo) / scale, (hi / (1.0 - hi) / scale if hi < 1.0 else math.inf)
+
+
+def _conditional_p(c: int, b: int, scale: float) -> float:
+    """Two-sided exact p-value of c ~ Bin(c + b, scale/(1 + scale)), as R's poisson.test."""
+    if c + b == 0:
+        return 1.0
+    return float(stats.binomtest(c, c + b, scale / (1.0 + scale)).pvalue)
+
+
+def _flag(total: int, ratio: float, low: float, high: float, p: float, alpha: float) -> Flag:
+    if total > 0 and p < alpha:
+        return "rising" if ratio > 1.0 else "falling"
+    if total > 0 and STABLE_RATIO_BOUNDS[0] <= low and high <= STABLE_RATIO_BOUNDS[1]:
+        return "stable"
+    return "too_few"
+
+
+def e_test(
+    k1: int,
+    k2: int,
+    n1: float = 1.0,
+    n2: float = 1.0,
+    d: float = 0.0,
+    alternative: Alternative = "two-sided",
+) -> float:
+    """E-test p-value for H0: k1/n1 − k2/n2 = d (Krishnamoorthy & Thomson 2004).
+
+    Sums the Poisson probabilities, under the rates estimated with H0 imposed, of
+    every outcome whose Wald statistic is at least as extreme as the observed one.
+    """
+    lam2 = max((k1 + k2) / (n1 + n2) - d * n1 / (n1 + n2), 0.0)
+    mean1, mean2 = n1 * (lam2 + d), n2 * lam2
+    observed = _wald(np.array([float(k1)]), np.array([float(k2)]), n1, n2, d)[0, 0]
+    x1 = np.arange(_upper(mean1) + 1, dtype=np.float64)
+    x2 = np.arange(_upper(mean2) + 1, dtype=np.float64)
+    t = _wald(x1, x2, n1, n2, d)
+    if alternative == "greater":
+        extreme = t >= observed - 1e-12
+    elif alternative == "less":
+        extreme = t <= observed + 1e-12
+    else:
+        extreme = np.abs(t) >= abs(observed) - 1e-12
+    joint = np.outer(stats.poisson.pmf(x1, mean1), stats.poisson.pmf(x2, mean2))
+    return float(min(1.0, joint[extreme].sum()))
+
+
+def _wald(x1: np.ndarray, x2: np.ndarray, n1: float, n2: float, d: float) -> np.ndarray:
+    """The E-test statistic on the outer grid of outcomes; 0 where its variance is 0."""
+    a, b = x1[:, None], x2[None, :]
+    var = a / (n1 * n1) + b / (n2 * n2)
+    safe = np.where(var > 0, var, 1.0)
+    return np.where(var > 0, (a / n1 - b / n2 - d) / np.sqrt(safe), 0.0)
+
+
+def _upper(mean: float) -> int:
+    """A count beyond which the Poisson tail is negligible (< 1e-15)."""
+    return int(stats.poisson.isf(1e-15, mean)) + 5 if mean > 0 else 0

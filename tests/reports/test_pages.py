@@ -65,7 +65,7 @@ class ReportFormTests(PageTestCase):
             "/rapportera/", form_data(description="Klotter på gaveln", persons="3")
         )
         report = Report.objects.get()
-        self.assertRedirects(response, f"/rapporter/{report.pk}/")
+        self.assertRedirects(response, f"/rapporter/{report.pk}/", fetch_redirect_response=False)
         self.assertEqual(report.category.code, "graffiti")
         self.assertEqual(report.organisation, self.w.orgs["bostad"])
         self.assertEqual(report.reporter, self.w.karl)

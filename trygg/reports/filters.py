@@ -95,7 +95,10 @@ def parse_filter(params: Mapping[str, Any]) -> ReportFilter:
 
     def value(name: str) -> str:
         raw = params.get(name)
-        return str(raw).strip() if raw not in (None, "") else ""
+        text = str(raw).strip() if raw not in (None, "") else ""
+        if "\x00" in text:  # PostgreSQL refuses NUL in any text parameter
+            raise ReportRejected([FieldError(0, name, _("Contains a forbidden character."))])
+        return text
 
     categories = tuple(c for c in value("category").split(",") if c)
     unknown = set(categories) - set(

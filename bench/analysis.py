@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import analysis_events  # noqa: E402
-import analysis_grid  # noqa: E402
+import analysis_events
+import analysis_grid
 
 BENCHES = [*analysis_grid.BENCHES, *analysis_events.BENCHES]
 

@@ -1,0 +1,1 @@
+"""The shared situational picture (lägesbild): queries, pages, PDF, exports and API."""

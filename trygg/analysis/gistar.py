@@ -99,7 +99,11 @@ def benjamini_hochberg(p: ArrayLike, alpha: float) -> float:
     returned value are significant. Unlike ``esda.fdr`` it does not fall back to
     the Bonferroni bound alpha/m when nothing passes: then nothing is significant.
     """
-    ordered = np.sort(np.asarray(p, dtype=np.float64).ravel())
+    return _bh_critical(np.sort(np.asarray(p, dtype=np.float64).ravel()), alpha)
+
+
+def _bh_critical(ordered: FloatArray, alpha: float) -> float:
+    """`benjamini_hochberg` on p-values already sorted ascending."""
     m = ordered.size
     critical = alpha * np.arange(1, m + 1) / max(m, 1)
     passing = np.nonzero(ordered <= critical)[0]
@@ -248,13 +252,11 @@ def _assemble(
     permutations: int,
 ) -> HotspotGrid:
     """Significance decisions and classes, spread back onto the full grid."""
-
-    def critical(level: float) -> float:
-        return benjamini_hochberg(p, level) if fdr else level
+    ordered = np.sort(p) if fdr else p
+    limits = {a: (_bh_critical(ordered, a) if fdr else a) for a in {*CLASS_ALPHAS, alpha}}
 
     def passes(level: float) -> BoolArray:
-        limit = critical(level)
-        return np.asarray(p <= limit) if fdr else np.asarray(p < limit)
+        return np.asarray(p <= limits[level]) if fdr else np.asarray(p < level)
 
     levels = sum(passes(level).astype(np.int8) for level in CLASS_ALPHAS)
     classes = (np.asarray(levels, dtype=np.int8) * direction).astype(np.int8)
@@ -275,7 +277,7 @@ def _assemble(
         mask=keep,
         alpha=alpha,
         fdr=fdr,
-        p_threshold=critical(alpha) if significant.any() else 0.0,
+        p_threshold=limits[alpha] if significant.any() else 0.0,
         permutations=permutations,
         n_cells=int(keep.sum()),
     )

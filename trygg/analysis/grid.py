@@ -64,10 +64,13 @@ class Grid:
         Points off the grid get index 0 and ``False``; the right and top edges are
         open, so a point exactly on the far boundary is off the grid.
         """
-        col = np.floor((np.asarray(x, dtype=np.float64) - self.x0) / self.cell)
-        row = np.floor((np.asarray(y, dtype=np.float64) - self.y0) / self.cell)
-        inside = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
-        flat = np.where(inside, row * self.nx + col, 0).astype(np.int64)
+        # Off-grid (and NaN) points are zeroed before the cast, so truncation acts as floor.
+        u = (np.asarray(x, dtype=np.float64) - self.x0) / self.cell
+        v = (np.asarray(y, dtype=np.float64) - self.y0) / self.cell
+        inside = (u >= 0) & (u < self.nx) & (v >= 0) & (v < self.ny)
+        u[~inside] = 0.0
+        v[~inside] = 0.0
+        flat = v.astype(np.int64) * self.nx + u.astype(np.int64)
         return flat, inside
 
 

@@ -1,0 +1,75 @@
+"""Karl, a caretaker, reports graffiti in Centrum from his phone and finds it in his list."""
+
+import re
+
+import pytest
+
+from tests.world import build_world
+from trygg.reports.models import Report
+
+pytestmark = [
+    pytest.mark.browser,
+    # Transactional so the live server's thread sees the world; serialized
+    # rollback brings back the categories of the data migration after a flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill("secret-pass-123")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def choose(page, name):
+    """Tap one of the big choice buttons (a label styled as a button)."""
+    page.locator("label.choice", has_text=re.compile(f"^{name}$")).click()
+
+
+def test_karl_reports_graffiti_in_centrum_and_sees_it_in_his_list(page, live_server):
+    world = build_world()
+    scripts_failed = []
+    page.on("pageerror", lambda error: scripts_failed.append(str(error)))
+    page.on(
+        "response",
+        lambda r: scripts_failed.append(r.url) if "/static/" in r.url and r.status >= 400 else None,
+    )
+
+    log_in(page, live_server.url, "karl")
+    page.get_by_role("link", name="Rapportera").first.click()
+    page.wait_for_url("**/rapportera/")
+
+    choose(page, "Skadegörelse")
+    choose(page, "Klotter")
+    assert page.locator("#category-graffiti").is_checked()
+
+    # The map is fitted to the boundary: the square's west half is Centrum and its
+    # park (a hole) lies in the north, so a point left of and below the centre is in Centrum.
+    map_box = page.locator("#pick-map .leaflet-overlay-pane path").first
+    map_box.wait_for()
+    picker = page.locator("#pick-map")
+    box = picker.bounding_box()
+    picker.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.72})
+    page.locator("#pick-map .leaflet-marker-icon").wait_for()
+    assert page.locator("#pick-map[data-picked='true']").count() == 1
+
+    page.get_by_role("button", name="Skicka rapport").click()
+    page.wait_for_url("**/rapporter/*/")
+    page.get_by_text("Tack! Rapporten är sparad.").wait_for()
+
+    page.get_by_role("link", name="Rapporter", exact=True).click()
+    page.wait_for_url("**/rapporter/")
+    page.locator(".report-list").get_by_text("Klotter").wait_for()
+    # The map script ran and drew the report from the GeoJSON twin.
+    page.locator("#report-map path.report-point").wait_for()
+    assert page.locator("#report-map").get_attribute("data-points") == "1"
+    assert scripts_failed == []
+
+    report = Report.objects.get()
+    assert report.reporter == world.karl
+    assert report.category.code == "graffiti"
+    assert report.area == world.centrum
+    assert report.source == Report.Source.WEB
+    assert report.client_id  # set by the page, so a double submit stores one report

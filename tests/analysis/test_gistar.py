@@ -76,6 +76,12 @@ def test_it_uses_the_fft_path_for_a_wide_band_with_the_same_result():
     np.testing.assert_allclose(z.ravel(), esda_z(counts, w), atol=1e-9)
 
 
+def test_it_keeps_exact_ties_in_permutations_with_a_wide_band():
+    # On a constant grid every simulated sum ties with the observed one: nothing is significant.
+    result = gi_star(np.full((20, 20), 2.0), distance_m=1_000.0, cell_m=100.0, permutations=99)
+    assert (result.p == 1).all() and (result.hot_cold == 0).all()
+
+
 @pytest.mark.parametrize("radius", [1, 2])
 def test_it_counts_only_valid_cells_as_observations_and_neighbours(radius):
     counts = clustered_grid(seed=6)

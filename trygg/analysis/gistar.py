@@ -85,7 +85,10 @@ def window_sums(values: FloatArray, stencil: BoolArray) -> FloatArray:
     weights = stencil.astype(np.float64)
     if stencil.size > _FFT_STENCIL_CELLS:
         # Stencils are symmetric, so convolution equals correlation.
-        return np.asarray(signal.fftconvolve(values, weights, mode="same"))
+        out = np.asarray(signal.fftconvolve(values, weights, mode="same"))
+        # FFT round-off (~1e-12) would break the exact ties between window sums of
+        # counts that the permutation test compares, so integer input gives integer sums.
+        return np.rint(out) if np.array_equal(values, np.rint(values)) else out
     if stencil.all():
         once = ndimage.correlate1d(values, weights[0], axis=0, mode="constant", cval=0.0)
         return np.asarray(ndimage.correlate1d(once, weights[0], axis=1, mode="constant"))

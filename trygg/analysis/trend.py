@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from numpy.typing import ArrayLike, NDArray
+
 import numpy as np
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
@@ -151,3 +153,99 @@ def _wald(x1: np.ndarray, x2: np.ndarray, n1: float, n2: float, d: float) -> np.
 def _upper(mean: float) -> int:
     """A count beyond which the Poisson tail is negligible (< 1e-15)."""
     return int(stats.poisson.isf(1e-15, mean)) + 5 if mean > 0 else 0
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """`compare_counts` for whole arrays at once (e.g. area × category tables).
+
+    Every array has the shape of the input; `flag` holds the same words as
+    `Trend.flag`, and each element equals what `compare_counts` returns for it
+    (the E-test is left out: it costs a sum per cell and decides no flag).
+    """
+
+    current: NDArray[np.int64]
+    baseline: NDArray[np.int64]
+    expected: NDArray[np.float64]
+    rate_ratio: NDArray[np.float64]
+    ci_low: NDArray[np.float64]
+    ci_high: NDArray[np.float64]
+    p_exact: NDArray[np.float64]
+    flag: NDArray[np.str_]
+    confidence: float
+
+
+def compare_table(
+    current: ArrayLike,
+    baseline: ArrayLike,
+    *,
+    current_periods: float = 1.0,
+    baseline_periods: float = 1.0,
+    confidence: float = 0.95,
+) -> TrendTable:
+    """Element-wise trends of `current` against `baseline`; see `TrendTable`."""
+    c = np.asarray(current, dtype=np.int64)
+    b = np.asarray(baseline, dtype=np.int64)
+    if c.shape != b.shape or (c < 0).any() or (b < 0).any():
+        raise ValueError("counts must be non-negative arrays of one shape")
+    if current_periods <= 0 or baseline_periods <= 0:
+        raise ValueError("periods must be positive")
+    scale = current_periods / baseline_periods
+    expected = (b * scale).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(expected > 0, c / expected, np.where(c > 0, np.inf, 1.0))
+    low, high = _ratio_intervals(c, b, scale, confidence)
+    p = _conditional_p_many(c, b, scale / (1.0 + scale))
+    alpha = 1.0 - confidence
+    total = c + b
+    flag = np.where(
+        (total > 0) & (p < alpha),
+        np.where(ratio > 1.0, "rising", "falling"),
+        np.where(
+            (total > 0) & (low >= STABLE_RATIO_BOUNDS[0]) & (high <= STABLE_RATIO_BOUNDS[1]),
+            "stable",
+            "too_few",
+        ),
+    )
+    return TrendTable(c, b, expected, ratio, low, high, p, flag, confidence)
+
+
+def _ratio_intervals(
+    c: NDArray[np.int64], b: NDArray[np.int64], scale: float, confidence: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    n, tail = c + b, (1.0 - confidence) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = np.where(c > 0, stats.beta.ppf(tail, c, n - c + 1), 0.0)
+        hi = np.where(c < n, stats.beta.ppf(1.0 - tail, c + 1, n - c), 1.0)
+        low = np.where(n > 0, lo / (1.0 - lo) / scale, 0.0)
+        high = np.where((n > 0) & (hi < 1.0), hi / (1.0 - hi) / scale, np.inf)
+    return np.asarray(low, np.float64), np.asarray(high, np.float64)
+
+
+def _conditional_p_many(
+    c: NDArray[np.int64], b: NDArray[np.int64], prob: float
+) -> NDArray[np.float64]:
+    """Two-sided exact binomial p-values as scipy's binomtest ("minlike"), vectorised.
+
+    The outcomes no likelier than the observed one form two tails; the tail on
+    the observed side starts at c, the other tail's edge is found by bisection
+    on the unimodal pmf, as binomtest does for one value.
+    """
+    n = c + b
+    d = stats.binom.pmf(c, n, prob) * (1 + 1e-7)
+    below = c < n * prob  # observed in the lower tail: search the upper one
+    lo = np.where(below, np.ceil(n * prob), 0).astype(np.int64)
+    hi = np.where(below, n, np.floor(n * prob)).astype(np.int64)
+    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+    # Find, on the far side of the mode, the first k with pmf(k) <= d.
+    for _ in range(int(np.ceil(np.log2(max(int(n.max(initial=0)), 1) + 1))) + 2):
+        mid = (lo + hi) // 2
+        small = stats.binom.pmf(mid, n, prob) <= d
+        go_low = np.where(below, small, ~small)
+        hi = np.where(go_low, mid, hi)
+        lo = np.where(go_low, lo, mid + 1)
+    edge = lo
+    upper_p = np.where(below, stats.binom.sf(edge - 1, n, prob), stats.binom.sf(c - 1, n, prob))
+    lower_p = np.where(below, stats.binom.cdf(c, n, prob), stats.binom.cdf(edge - 1, n, prob))
+    p = np.where(n == 0, 1.0, np.minimum(1.0, upper_p + lower_p))
+    return np.asarray(p, np.float64)

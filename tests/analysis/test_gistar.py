@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 from libpysal.weights import DistanceBand, W, lat2W
 
 from trygg.analysis.gistar import benjamini_hochberg, distance_stencil, gi_star
+from trygg.analysis.grid import Grid, bin_points
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
@@ -53,7 +54,7 @@ def masked_weights(mask, radius):
 @pytest.mark.parametrize("make", [random_grid, clustered_grid])
 def test_it_gives_esdas_z_with_queen_contiguity(make):
     counts = make()
-    z = gi_star(counts).z
+    z = gi_star(counts, permutations=0).z
     np.testing.assert_allclose(
         z.ravel(), esda_z(counts, lat2W(*counts.shape, rook=False)), atol=1e-9
     )
@@ -64,7 +65,7 @@ def test_it_gives_esdas_z_with_queen_contiguity(make):
 def test_it_gives_esdas_z_with_a_distance_band(make, band):
     counts = make(seed=4)
     w = DistanceBand(centres(counts.shape), threshold=band, binary=True, silence_warnings=True)
-    z = gi_star(counts, distance_m=band, cell_m=100.0).z
+    z = gi_star(counts, distance_m=band, cell_m=100.0, permutations=0).z
     np.testing.assert_allclose(z.ravel(), esda_z(counts, w), atol=1e-9)
 
 
@@ -72,7 +73,7 @@ def test_it_uses_the_fft_path_for_a_wide_band_with_the_same_result():
     counts = clustered_grid(seed=5)
     assert distance_stencil(1_000.0, 100.0).size > 225
     w = DistanceBand(centres(counts.shape), threshold=1_000.0, binary=True, silence_warnings=True)
-    z = gi_star(counts, distance_m=1_000.0, cell_m=100.0).z
+    z = gi_star(counts, distance_m=1_000.0, cell_m=100.0, permutations=0).z
     np.testing.assert_allclose(z.ravel(), esda_z(counts, w), atol=1e-9)
 
 
@@ -88,7 +89,7 @@ def test_it_counts_only_valid_cells_as_observations_and_neighbours(radius):
     rows, cols = np.mgrid[0 : counts.shape[0], 0 : counts.shape[1]]
     mask = (rows - 12) ** 2 + (cols - 14) ** 2 < 11**2  # a round municipality
     counts[~mask] = 99  # must be ignored
-    result = gi_star(counts, mask=mask, radius_cells=radius)
+    result = gi_star(counts, mask=mask, radius_cells=radius, permutations=0)
     expected = esda_z(counts[mask], masked_weights(mask, radius))
     np.testing.assert_allclose(result.z[mask], expected, atol=1e-9)
     assert (result.z[~mask] == 0).all() and (result.p[~mask] == 1).all()
@@ -116,7 +117,7 @@ def west_yorkshire_grid(cell=500.0):
 
 def test_it_gives_esdas_z_on_real_crime_data():
     counts = west_yorkshire_grid()
-    z = gi_star(counts).z
+    z = gi_star(counts, permutations=0).z
     np.testing.assert_allclose(
         z.ravel(), esda_z(counts, lat2W(*counts.shape, rook=False)), atol=1e-9
     )
@@ -171,7 +172,7 @@ def test_its_permutations_repeat_with_the_same_seed():
 
 
 def test_it_finds_the_planted_hot_spot_and_classes_it_at_99_percent():
-    result = gi_star(clustered_grid())
+    result = gi_star(clustered_grid(), permutations=0)
     assert result.hot_cold[6:8, 7:9].min() == 3
     assert result.significant[6:8, 7:9].all()
     assert not result.none_significant and 0 < result.p_threshold <= 0.05
@@ -187,7 +188,7 @@ def test_it_finds_the_planted_hot_spot_with_permutations_too():
 
 
 def test_it_takes_the_normal_p_value_two_sided():
-    result = gi_star(clustered_grid())
+    result = gi_star(clustered_grid(), permutations=0)
     w = lat2W(25, 30, rook=False)
     ref = esda.G_Local(clustered_grid().ravel(), w, transform="B", star=True, permutations=0)
     np.testing.assert_allclose(result.p.ravel(), 2 * ref.p_norm, atol=1e-12)
@@ -209,7 +210,7 @@ def test_its_fdr_says_none_significant_instead_of_falling_back_to_bonferroni():
 
 def test_without_fdr_it_uses_the_raw_p_value():
     counts = clustered_grid()
-    raw, corrected = gi_star(counts, fdr=False), gi_star(counts)
+    raw, corrected = gi_star(counts, fdr=False, permutations=0), gi_star(counts, permutations=0)
     assert raw.significant.sum() >= corrected.significant.sum()
     np.testing.assert_array_equal(raw.significant, raw.p < 0.05)
 
@@ -236,7 +237,7 @@ def test_it_gives_sensible_results_for_degenerate_grids(counts, permutations):
 def test_it_mirrors_with_the_grid_and_never_returns_nan(counts, radius):
     counts = counts.astype(float)
     result = gi_star(counts, radius_cells=radius, permutations=19, seed=0)
-    flipped = gi_star(counts[::-1, ::-1], radius_cells=radius)
+    flipped = gi_star(counts[::-1, ::-1], radius_cells=radius, permutations=0)
     assert np.isfinite(result.z).all() and np.isfinite(result.p).all()
     assert ((result.p > 0) & (result.p <= 1)).all()
     np.testing.assert_allclose(flipped.z[::-1, ::-1], result.z, atol=1e-9)
@@ -249,6 +250,36 @@ def test_it_moves_with_the_pattern_inside_a_zero_border(seed, dr, dc):
     a, b = np.zeros((20, 20)), np.zeros((20, 20))
     a[6:14, 6:14] = inner
     b[6 + dr : 14 + dr, 6 + dc : 14 + dc] = inner
-    za, zb = gi_star(a).z, gi_star(b).z
+    za, zb = gi_star(a, permutations=0).z, gi_star(b, permutations=0).z
     # Away from the grid's edge every cell has the same number of neighbours in both.
     np.testing.assert_allclose(za[5:15, 5:15], zb[5 + dr : 15 + dr, 5 + dc : 15 + dc], atol=1e-9)
+
+
+def test_it_runs_999_conditional_permutations_by_default():
+    result = gi_star(clustered_grid(), seed=0)
+    assert result.permutations == 999 and result.p_sim is not None
+    assert result.p.min() == pytest.approx(2 / 1_000)
+
+
+GRID = Grid(x0=0.0, y0=0.0, cell=100.0, nx=12, ny=10)
+points = st.lists(st.tuples(st.integers(0, 1_199), st.integers(0, 999)), max_size=60)
+
+
+@settings(max_examples=30, deadline=None)
+@given(points, st.integers(-20, 20), st.integers(-20, 20), st.randoms(use_true_random=False))
+def test_it_gives_the_same_map_for_moved_or_reordered_points(pts, di, dj, random):
+    x = np.array([p[0] for p in pts], float)
+    y = np.array([p[1] for p in pts], float)
+    moved = Grid(di * 100.0, dj * 100.0, 100.0, GRID.nx, GRID.ny)
+    order = list(range(len(pts)))
+    random.shuffle(order)
+    a = gi_star(bin_points(x, y, GRID).counts, permutations=99, seed=5)
+    b = gi_star(bin_points(x + di * 100, y + dj * 100, moved).counts, permutations=99, seed=5)
+    c = gi_star(bin_points(x[order], y[order], GRID).counts, permutations=99, seed=5)
+    for other in (b, c):
+        np.testing.assert_array_equal(a.z, other.z)
+        np.testing.assert_array_equal(a.p, other.p)
+        np.testing.assert_array_equal(a.hot_cold, other.hot_cold)
+    assert np.isfinite(a.z).all() and np.isfinite(a.p).all()
+    if len(pts) <= 1:  # no events or a single event: nothing to call a hot spot
+        assert a.none_significant

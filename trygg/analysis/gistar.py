@@ -120,7 +120,7 @@ def gi_star(
     radius_cells: int = 1,
     distance_m: float | None = None,
     cell_m: float | None = None,
-    permutations: int = 0,
+    permutations: int = 999,
     seed: int | np.random.Generator | None = None,
     alpha: float = 0.05,
     fdr: bool = True,
@@ -128,9 +128,11 @@ def gi_star(
     """Gi* hot spots of a (ny, nx) count grid; see `HotspotGrid` for what is returned.
 
     Neighbours are the queen window of `radius_cells`, or, when `distance_m` is
-    given, the distance band on cells of `cell_m` metres. With `permutations` R
-    no p-value falls below 2/(R + 1); under FDR over m cells a hot spot of k
-    cells then needs 2/(R + 1) ≤ k·alpha/m, so large grids need many rounds.
+    given, the distance band on cells of `cell_m` metres. `permutations=0`
+    gives the normal approximation only (fast, but poor for sparse counts).
+    With R permutations no p-value falls below 2/(R + 1); under FDR over m
+    cells a hot spot of k cells then needs 2/(R + 1) ≤ k·alpha/m, so large
+    grids need many rounds.
     """
     grid = np.asarray(counts, dtype=np.float64)
     keep = np.ones(grid.shape, bool) if mask is None else np.asarray(mask, dtype=bool)

@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from numpy.typing import ArrayLike, NDArray
-
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 Flag = Literal["rising", "falling", "stable", "too_few"]

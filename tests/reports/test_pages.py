@@ -129,9 +129,18 @@ class ReportFormTests(PageTestCase):
 
     def test_it_shows_a_window_error_at_the_window_fields(self):
         response = self.as_user(self.w.karl).post(
-            "/rapportera/", form_data(when="window", occurred_from="nonsense")
+            "/rapportera/",
+            form_data(when="window", occurred_from="nonsense", occurred_to="2020-01-01T00:00"),
         )
         self.assertIn("occurred_from", response.context["form"].errors)
+
+    def test_it_wants_a_time_when_one_is_to_be_picked(self):
+        client = self.as_user(self.w.karl)
+        response = client.post("/rapportera/", form_data(when="at"))
+        self.assertEqual(response.context["form"].errors["occurred_at"], ["Välj datum och tid."])
+        response = client.post("/rapportera/", form_data(when="window", occurred_from=""))
+        self.assertEqual(set(response.context["form"].errors), {"occurred_from", "occurred_to"})
+        self.assertEqual(Report.objects.count(), 0)
 
     def test_it_stores_a_photo(self):
         self.as_user(self.w.karl).post("/rapportera/", {**form_data(), "photo": png()})

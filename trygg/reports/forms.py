@@ -122,6 +122,15 @@ class ReportForm(_OrganisationMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._add_organisation(organisations)
 
+    def clean(self) -> dict[str, Any]:
+        """A chosen kind of time needs its fields: an empty one would silently mean "now"."""
+        data = super().clean()
+        needed = {"at": ("occurred_at",), "window": ("occurred_from", "occurred_to")}
+        for field in needed.get(data.get("when") or "now", ()):
+            if not data.get(field):
+                self.add_error(field, _("Choose a date and time."))
+        return data
+
     def _category_code(self) -> str:
         """The sub-category, or the group itself when it has no sub-categories."""
         chosen = self.cleaned_data["category"] or ""

@@ -139,3 +139,28 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class DailyCount(models.Model):
+    """Reports per local day, area, category and sharing level: the rollup the picture reads.
+
+    Maintained by the write action in the same transaction as the reports, so
+    it never disagrees with them; `trygg rollup --rebuild` recomputes it.
+    `area_key` is the area id, or 0 for reports outside every area (a
+    nullable column would defeat the unique key the upsert relies on).
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    area_key = models.BigIntegerField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    sharing = models.CharField(max_length=20, choices=Report.Sharing.choices)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "day", "area_key", "category", "sharing"],
+                name="dailycount_unique_key",
+            )
+        ]

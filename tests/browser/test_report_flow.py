@@ -47,12 +47,15 @@ def test_karl_reports_graffiti_in_centrum_and_sees_it_in_his_list(page, live_ser
 
     # The map is fitted to the boundary: the square's west half is Centrum and its
     # park (a hole) lies in the north, so a point left of and below the centre is in Centrum.
-    map_box = page.locator("#pick-map .leaflet-overlay-pane path").first
-    map_box.wait_for()
+    page.locator("#pick-map .leaflet-overlay-pane path").first.wait_for()  # outlines drawn
     picker = page.locator("#pick-map")
     box = picker.bounding_box()
     picker.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.72})
-    page.locator("#pick-map .leaflet-marker-icon").wait_for()
+    # The marker image loaded: Leaflet's own files are served from static/vendor.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#pick-map img.leaflet-marker-icon');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }"
+    )
     assert page.locator("#pick-map[data-picked='true']").count() == 1
 
     page.get_by_role("button", name="Skicka rapport").click()

@@ -17,6 +17,20 @@
     return map;
   }
 
+  // Leaflet guesses its marker images' folder from leaflet.css, which fails once
+  // collectstatic has put a hash in every file name; the page names them instead.
+  function markerIcon(element) {
+    return L.icon({
+      iconUrl: element.dataset.icon,
+      iconRetinaUrl: element.dataset.iconRetina,
+      shadowUrl: element.dataset.iconShadow,
+      iconSize: [25, 41],
+      iconAnchor: [12, 41],
+      popupAnchor: [1, -34],
+      shadowSize: [41, 41],
+    });
+  }
+
   function readJson(id) {
     var element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
@@ -53,5 +67,11 @@
     map.fitBounds(bounds.isValid() ? bounds : SWEDEN, { padding: [4, 4] });
   }
 
-  window.TryggMap = { baseMap: baseMap, readJson: readJson, drawOutlines: drawOutlines, fitTo: fitTo };
+  window.TryggMap = {
+    baseMap: baseMap,
+    markerIcon: markerIcon,
+    readJson: readJson,
+    drawOutlines: drawOutlines,
+    fitTo: fitTo,
+  };
 })();

@@ -80,7 +80,7 @@
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
       if (marker) marker.setLatLng(latlng);
-      else marker = L.marker(latlng, { keyboard: false }).addTo(map);
+      else marker = L.marker(latlng, { icon: TryggMap.markerIcon(element), keyboard: false }).addTo(map);
       if (pan) map.panTo(latlng);
       element.dataset.picked = "true";
       status.textContent = element.dataset.textPicked;

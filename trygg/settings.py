@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "trygg.partners",
     "trygg.geo",
     "trygg.reports",
+    "trygg.situation",
 ]
 
 MIDDLEWARE = [

@@ -109,13 +109,27 @@ class Picture:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_picture(municipality: Any, period: Period, categories: tuple[str, ...] = ()) -> Picture:
-    """The situational picture of `municipality` for `period`, limited to `categories`."""
+def build_picture(
+    municipality: Any,
+    period: Period,
+    categories: tuple[str, ...] = (),
+    *,
+    public_only: bool = False,
+) -> Picture:
+    """The situational picture of `municipality` for `period`, limited to `categories`.
+
+    `public_only` counts only reports shared as public aggregate and leaves out
+    everything drawn from single events (hot spots, density, time of week).
+    """
     taxonomy = queries.Taxonomy.load()
     ids = taxonomy.incident_ids(categories)
-    counts = _Counts.fetch(municipality.pk, period, ids, taxonomy)
+    counts = _Counts.fetch(municipality.pk, period, ids, taxonomy, public_only)
     groups = [g for g in taxonomy.groups if not categories or g.pk in _groups_of(ids, taxonomy)]
-    events = queries.period_events(municipality.pk, period.start, period.end, ids)
+    events = (
+        queries.PeriodEvents.empty()
+        if public_only
+        else queries.period_events(municipality.pk, period.start, period.end, ids)
+    )
     tow = time_of_week(events.start, events.end)
     study = study_area(municipality)
     hotspots, density, peak = _hotspots_and_density(events, study, period)

@@ -1,0 +1,48 @@
+"""Who may see and change the situational picture of a municipality.
+
+Every member of a partnership sees its aggregated picture; report points on
+the map follow trygg.reports.access; coordinators write the assessment and
+publish periods; anyone sees what was published, aggregated and suppressed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from trygg.partners.access import standing_of
+from trygg.partners.models import Municipality, Role
+from trygg.situation.models import Publication
+
+
+def get_partnership_for(user: Any, municipality_code: str | None) -> Municipality:
+    """The municipality whose picture `user` may see (their only one if no code); else 404."""
+    standing = standing_of(user)
+    municipalities = Municipality.objects.all()
+    if not standing.is_superuser:
+        municipalities = municipalities.filter(pk__in=standing.municipality_ids)
+    if municipality_code:
+        municipalities = municipalities.filter(code=municipality_code)
+    found = list(municipalities[:2])
+    if len(found) != 1:
+        raise Http404("No such partnership")
+    return found[0]
+
+
+def may_coordinate(user: Any, municipality: Municipality) -> bool:
+    """True for the municipality's coordinators: they write assessments and publish."""
+    standing = standing_of(user)
+    return standing.is_superuser or standing.has_role(municipality.pk, Role.COORDINATOR)
+
+
+def get_publication(municipality_code: str, period_key: str) -> Publication:
+    """A published period, for anyone; 404 if it was never published."""
+    publication = (
+        Publication.objects.select_related("municipality")
+        .filter(municipality__code=municipality_code, period_key=period_key)
+        .first()
+    )
+    if publication is None:
+        raise Http404("Not published")
+    return publication

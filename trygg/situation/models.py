@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trygg.partners.models import Municipality
+
+
+class Assessment(models.Model):
+    """The coordinator's written assessment of one period's picture."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    period_key = models.CharField(_("period"), max_length=30)
+    text = models.TextField(_("assessment"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period_key"], name="assessment_unique_period"
+            )
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.period_key}"
+
+
+class Publication(models.Model):
+    """A period whose public, aggregated picture anyone may see."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    period_key = models.CharField(_("period"), max_length=30)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period_key"], name="publication_unique_period"
+            )
+        ]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.period_key}"

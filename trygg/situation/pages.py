@@ -1,0 +1,127 @@
+"""The picture as plain JSON-ready data: one shape for the API, the page's charts and exports."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from trygg.situation.geometry import cell_polygon
+from trygg.situation.periods import Period
+from trygg.situation.picture import Comparison, Picture
+
+SUPPRESS_BELOW = 5
+
+
+def period_dict(period: Period) -> dict[str, Any]:
+    return {
+        "key": period.key,
+        "kind": period.kind,
+        "first_day": period.start.isoformat(),
+        "last_day": period.last_day.isoformat(),
+        "days": period.days,
+    }
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no infinity: an unbounded ratio or interval end is null."""
+    return value if math.isfinite(value) else None
+
+
+def comparison_dict(c: Comparison) -> dict[str, Any]:
+    data = asdict(c)
+    for name in ("ratio", "ratio_low", "ratio_high"):
+        data[name] = _finite(data[name])
+    return data
+
+
+def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
+    """Everything the lägesbild shows, as JSON-ready data."""
+    return {
+        "municipality": {
+            "code": picture.municipality_code,
+            "name": picture.municipality_name,
+            "demo": picture.is_demo,
+        },
+        "period": period_dict(picture.period),
+        "baseline_periods": [p.key for p in picture.baseline],
+        "last_year_period": picture.last_year.key,
+        "categories": list(picture.categories),
+        "total": comparison_dict(picture.total),
+        "groups": [
+            {"code": g.code, "name": g.name, "colour": g.colour, **comparison_dict(g.comparison)}
+            for g in picture.groups
+        ],
+        "areas": [
+            {
+                "id": a.area_id or None,
+                "name": a.name,
+                "total": comparison_dict(a.total),
+                "groups": {code: comparison_dict(c) for code, c in a.cells.items()},
+            }
+            for a in picture.areas
+        ],
+        "rising": [asdict(r) | {"ratio": _finite(r.ratio)} for r in picture.rising],
+        "trend": {"weeks": picture.trend_weeks, "groups": picture.trend},
+        "time_of_week": {
+            "matrix": picture.time_of_week,
+            "events": picture.time_of_week_events,
+        },
+        "hotspots": {
+            "tested": picture.hotspots_tested,
+            "cell_m": picture.grid_cell_m,
+            "cells": [asdict(h) for h in picture.hotspots],
+        },
+        "density": {"peak_per_km2_week": picture.density_peak, "cells": len(picture.density)},
+        "assessment": assessment,
+        "measures": None,  # filled by the measures module when it exists
+    }
+
+
+def hotspot_features(picture: Picture) -> dict[str, Any]:
+    """Significant Gi* cells as a GeoJSON FeatureCollection (WGS84)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [cell_polygon(h.x, h.y, h.size_m)]},
+            "properties": {"z": h.z, "p": h.p, "level": h.level, "count": h.count},
+        }
+        for h in picture.hotspots
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def density_features(picture: Picture) -> dict[str, Any]:
+    """Kernel density cells above 5 % of the peak, in events per km² per week."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [cell_polygon(x, y, size)]},
+            "properties": {
+                "density": value,
+                "share_of_peak": round(value / picture.density_peak, 3),
+            },
+        }
+        for x, y, size, value in picture.density
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def suppressed(count: int) -> int | str:
+    """A count as the public may see it: below 5 it is only '<5'."""
+    return "<5" if 0 < count < SUPPRESS_BELOW else count
+
+
+def public_dict(picture: Picture) -> dict[str, Any]:
+    """The public version: per area only, small counts suppressed, nothing else."""
+    areas = [a for a in picture.areas if a.area_id]
+    hidden = [a for a in areas if 0 < a.total.current < SUPPRESS_BELOW]
+    shown = sum(a.total.current for a in areas if a not in hidden)
+    # With one small count hidden, an exact total would give it away by subtraction.
+    total: int | str = picture.total.current if not hidden else f"≥{shown}"
+    return {
+        "municipality": {"code": picture.municipality_code, "name": picture.municipality_name},
+        "period": period_dict(picture.period),
+        "total": total,
+        "areas": [{"name": a.name, "count": suppressed(a.total.current)} for a in areas],
+    }

@@ -14,4 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trygg.reports.urls")),
     path("", include("trygg.partners.urls")),
+    path("lagesbild/", include("trygg.situation.urls")),
+    path("oppen/", include("trygg.situation.public_urls")),
 ]

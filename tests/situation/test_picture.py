@@ -1,0 +1,139 @@
+"""The picture's numbers on a small known set of reports, through the API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from tests.world import INSIDE_LUGNVIK, TryggTestCase, report_data
+from trygg.analysis.trend import compare_counts
+from trygg.partners.actions import create_api_token
+from trygg.reports import rollup
+from trygg.reports.actions import submit_reports
+from trygg.reports.models import DailyCount
+
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def at(year: int, week: int, weekday: int, hour: int) -> datetime:
+    """Local time on an ISO week day (1 = Monday)."""
+    day = datetime.fromisocalendar(year, week, weekday)
+    return day.replace(hour=hour, tzinfo=ZONE)
+
+
+def centrum(category: str, when: datetime, **extra):
+    return report_data(category=category, occurred_at=when, **extra)
+
+
+def lugnvik(category: str, when: datetime, **extra):
+    lat, lon = INSIDE_LUGNVIK
+    return report_data(category=category, occurred_at=when, lat=lat, lon=lon, **extra)
+
+
+class KnownPictureTests(TryggTestCase):
+    """Week 47 of 2026: six graffiti in Centrum on Saturday nights, one noise in Lugnvik."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        items = [centrum("graffiti", at(2026, 47, 6, 2)) for _ in range(6)]
+        items += [lugnvik("noise", at(2026, 47, 3, 22))]
+        items += [centrum("all_calm", at(2026, 47, 1, 9)) for _ in range(3)]  # never counted
+        items += [centrum("graffiti", at(2026, 43 + k, 2, 14)) for k in range(4)]  # baseline
+        items += [centrum("broken_glass", at(2025, 47, 4, 13)) for _ in range(2)]  # last year
+        items += [lugnvik("theft_other", at(2025, 40, 1, 12))]  # the first report
+        submit_reports(
+            organisation=cls.w.orgs["polis"], by=cls.w.petra, items=items,
+            now=at(2026, 48, 3, 12), max_age_days=800,
+        )  # fmt: skip
+
+    def get(self, query: str, user=None):
+        token = create_api_token(user=user or self.w.anna, name="t")[1]
+        response = self.client.get(
+            f"/api/v1/situation?{query}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        return response.json()
+
+    def test_the_headline_counts_compare_with_the_baseline_and_last_year(self):
+        picture = self.get("period=2026-W47")
+        self.assertEqual(picture["period"]["first_day"], "2026-11-16")
+        self.assertEqual(
+            picture["baseline_periods"], ["2026-W46", "2026-W45", "2026-W44", "2026-W43"]
+        )
+        total = picture["total"]
+        self.assertEqual(
+            (total["current"], total["baseline_mean"], total["last_year"]), (7, 1.0, 2)
+        )
+        damage = next(g for g in picture["groups"] if g["code"] == "damage")
+        want = compare_counts(6, 4, current_periods=7, baseline_periods=28)
+        self.assertEqual(
+            (damage["current"], damage["baseline_mean"], damage["last_year"]), (6, 1.0, 2)
+        )
+        self.assertAlmostEqual(damage["p"], want.p_exact, places=12)
+        self.assertEqual(damage["flag"], want.flag)
+
+    def test_the_area_table_has_each_area_and_group(self):
+        areas = {a["name"]: a for a in self.get("period=2026-W47")["areas"]}
+        self.assertEqual(areas["Centrum"]["total"]["current"], 6)
+        self.assertEqual(areas["Centrum"]["groups"]["damage"]["current"], 6)
+        self.assertEqual(areas["Lugnvik"]["groups"]["disorder"]["current"], 1)
+        self.assertEqual(areas["Lugnvik"]["groups"]["disorder"]["baseline_mean"], 0.0)
+
+    def test_the_time_of_week_puts_saturday_night_at_two(self):
+        matrix = self.get("period=2026-W47")["time_of_week"]["matrix"]
+        self.assertEqual(matrix[5][2], 6.0)  # Saturday 02:00
+        self.assertEqual(matrix[2][22], 1.0)  # Wednesday 22:00
+        self.assertEqual(sum(map(sum, matrix)), 7.0)
+
+    def test_the_trend_counts_each_week(self):
+        trend = self.get("period=2026-W47")["trend"]
+        self.assertEqual(trend["weeks"][-1], "2026-W47")
+        self.assertEqual(len(trend["weeks"]), 52)
+        damage = trend["groups"]["damage"]
+        self.assertEqual(damage[-1], 6)
+        self.assertEqual(damage[-5:-1], [1, 1, 1, 1])
+        self.assertEqual(trend["weeks"][0], "2025-W48")
+
+    def test_a_category_filter_narrows_every_number(self):
+        picture = self.get("period=2026-W47&category=disorder")
+        self.assertEqual(picture["total"]["current"], 1)
+        self.assertEqual([g["code"] for g in picture["groups"]], ["disorder"])
+
+    def test_a_baseline_before_the_first_report_is_not_compared(self):
+        picture = self.get("period=2025-W41")
+        self.assertEqual(picture["total"]["flag"], "no_baseline")
+
+    def test_outsiders_and_other_municipalities_get_404(self):
+        token = create_api_token(user=self.w.erik, name="t")[1]
+        response = self.client.get(
+            "/api/v1/situation?municipality=2380", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        self.assertEqual(response.status_code, 404)
+
+    def test_every_member_sees_the_same_aggregate(self):
+        self.assertEqual(
+            self.get("period=2026-W47", self.w.nils)["total"], self.get("period=2026-W47")["total"]
+        )
+
+
+class RollupTests(TryggTestCase):
+    def test_the_rollup_always_equals_a_recount(self):
+        now = timezone.now()
+        for k in range(3):
+            items = [
+                report_data(occurred_at=now - timedelta(hours=5 * i + k), sharing=s)
+                for i, s in enumerate(["partnership", "public", "organisation"] * 4)
+            ]
+            submit_reports(organisation=self.w.orgs["bostad"], by=self.w.karl, items=items)
+        maintained = sorted(
+            DailyCount.objects.values_list("day", "area_key", "category_id", "sharing", "n")
+        )
+        rollup.rebuild()
+        rebuilt = sorted(
+            DailyCount.objects.values_list("day", "area_key", "category_id", "sharing", "n")
+        )
+        self.assertEqual(maintained, rebuilt)
+        self.assertEqual(sum(row[-1] for row in rebuilt), 36)

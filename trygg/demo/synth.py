@@ -29,6 +29,8 @@ SPREAD_M = {"hotspot_street": 70.0, "locality": 500.0, "industrial": 350.0}
 DEFAULT_SPREAD_M = 300.0
 ALL_CALM_WEEKLY = 0.6  # chance an organisation checks in "all calm" in a given week
 PARTNERSHIP_SHARE = 0.88  # the rest is shared with the own organisation only
+# Of all reports, this share may also be counted in the public aggregate.
+PUBLIC_SHARE = 0.6
 DAMAGE_CODES = frozenset({"graffiti", "broken_glass", "property_damage", "stone_throwing", "arson"})
 CROWD_CODES = frozenset({"gathering", "fight", "intoxication", "noise"})
 PLACE_TYPES = ("stairwell", "basement", "garage", "centre", "schoolyard", "park", "outdoors")
@@ -118,7 +120,7 @@ def stream_reports(
 def add_details(rng: np.random.Generator, items: list[dict[str, Any]], *, housing: bool) -> None:
     """Sharing, persons, place type, assessment, damage cost and some free text."""
     n = len(items)
-    shared = rng.random(n) < PARTNERSHIP_SHARE
+    shared = rng.random(n)
     persons = rng.integers(2, 15, n)
     place_type = rng.choice(len(PLACE_TYPES), size=n)
     assessment = rng.choice(3, size=n, p=[0.6, 0.15, 0.25])
@@ -128,7 +130,13 @@ def add_details(rng: np.random.Generator, items: list[dict[str, Any]], *, housin
     texts = describe(rng, [item["category"] for item in items])
     for i, item in enumerate(items):
         code = item["category"]
-        item["sharing"] = "partnership" if shared[i] else "organisation"
+        item["sharing"] = (
+            "public"
+            if shared[i] < PUBLIC_SHARE
+            else "partnership"
+            if shared[i] < PARTNERSHIP_SHARE
+            else "organisation"
+        )
         item["creates_insecurity"] = ("yes", "no", "unsure")[assessment[i]]
         if code in CROWD_CODES:
             item["persons"] = int(persons[i])

@@ -117,8 +117,10 @@ def public_dict(picture: Picture) -> dict[str, Any]:
     areas = [a for a in picture.areas if a.area_id]
     hidden = [a for a in areas if 0 < a.total.current < SUPPRESS_BELOW]
     shown = sum(a.total.current for a in areas if a not in hidden)
-    # With one small count hidden, an exact total would give it away by subtraction.
-    total: int | str = picture.total.current if not hidden else f"≥{shown}"
+    # The total is over the named areas only: reports outside every area have
+    # no row, so a municipality total would reveal their (maybe small) count by
+    # subtraction; for the same reason a hidden small count makes it a bound.
+    total: int | str = shown if not hidden else f"≥{shown}"
     return {
         "municipality": {"code": picture.municipality_code, "name": picture.municipality_name},
         "period": period_dict(picture.period),

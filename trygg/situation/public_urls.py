@@ -1,7 +1,13 @@
 """Public URLs: published, aggregated pictures, no login."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trygg.situation import public
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<str:code>/", public.public_index, name="index"),
+    path("<str:code>/<str:key>.json", public.public_period_json, name="period_json"),
+    path("<str:code>/<str:key>/", public.public_period, name="period"),
+]

@@ -1,0 +1,124 @@
+"""Downloads of the lägesbild: parse like the page, build the same picture, write a file.
+
+Headers follow `?lang=sv|en` and are Swedish without it, whatever the session's
+language: a script that downloads every Monday always gets the same columns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+
+from trygg.reports.intake import ReportRejected
+from trygg.situation import exports
+from trygg.situation.access import get_partnership_for
+from trygg.situation.pages import hotspot_features, picture_dict
+from trygg.situation.picture import Picture, build_picture
+from trygg.situation.selection import Selection, parse_selection
+
+LANGUAGES = ("sv", "en")
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+GEOJSON = "application/geo+json"
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.GET.get("lang", "sv")
+    return lang if lang in LANGUAGES else "sv"
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Counts of a partnership: keep them out of shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _bad_selection(rejected: ReportRejected) -> HttpResponse:
+    text = " ".join(f"{e.field}: {e.message}" for e in rejected.errors)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+def _picture(request: HttpRequest, code: str) -> tuple[Any, Selection, Picture]:
+    """The partnership (404 for non-members), the selection and its picture."""
+    partnership = get_partnership_for(request.user, code)
+    selection = parse_selection(partnership, request.GET)
+    picture = build_picture(partnership, selection.period, selection.categories)
+    return partnership, selection, picture
+
+
+def _name(picture: Picture, part: str, ext: str) -> str:
+    return exports.filename(
+        picture.municipality_code, picture.period.key, picture.categories, part, ext
+    )
+
+
+@login_required
+def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The headline and area tables as CSV (`?table=headline` for the headline) or XLSX."""
+    if fmt not in TABLE_TYPES:
+        raise Http404("No such format")
+    with translation.override(_language(request)):
+        try:
+            _partnership, _selection, picture = _picture(request, code)
+        except ReportRejected as rejected:
+            return _bad_selection(rejected)
+        data = picture_dict(picture)
+        headline, areas = exports.headline_table(data), exports.area_table(data)
+        if fmt == "xlsx":
+            content = exports.xlsx_bytes([headline, areas])
+            return _attachment(content, TABLE_TYPES[fmt], _name(picture, "", "xlsx"))
+        wants_headline = request.GET.get("table") == "headline"
+        table, part = (headline, "oversikt") if wants_headline else (areas, "omraden")
+        return _attachment(exports.csv_bytes(table), TABLE_TYPES[fmt], _name(picture, part, "csv"))
+
+
+def _geojson(value: dict[str, Any], name: str) -> HttpResponse:
+    content = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return _attachment(content, GEOJSON, name)
+
+
+@login_required
+def export_areas(request: HttpRequest, code: str) -> HttpResponse:
+    """Every area with its counts and flags for the selection."""
+    try:
+        partnership, _selection, picture = _picture(request, code)
+    except ReportRejected as rejected:
+        return _bad_selection(rejected)
+    geometries = {a.pk: (a.name, a.geometry) for a in partnership.areas.all()}
+    features = exports.area_features(picture_dict(picture), geometries)
+    return _geojson(features, _name(picture, "omraden", "geojson"))
+
+
+@login_required
+def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
+    """The map's significant Gi* cells for the selection."""
+    try:
+        _partnership, _selection, picture = _picture(request, code)
+    except ReportRejected as rejected:
+        return _bad_selection(rejected)
+    return _geojson(hotspot_features(picture), _name(picture, "hotspots", "geojson"))
+
+
+@login_required
+def export_points(request: HttpRequest, code: str) -> HttpResponse:
+    """The period's report points the user may see, free text only where allowed."""
+    partnership = get_partnership_for(request.user, code)
+    try:
+        selection = parse_selection(partnership, request.GET)
+    except ReportRejected as rejected:
+        return _bad_selection(rejected)
+    features = exports.point_features(
+        request.user, partnership, selection.period, selection.categories
+    )
+    name = exports.filename(
+        partnership.code, selection.period.key, selection.categories, "punkter", "geojson"
+    )
+    return _geojson(features, name)

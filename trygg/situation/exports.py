@@ -1,0 +1,221 @@
+"""Exports of the lägesbild: its tables as CSV and XLSX, its map layers as GeoJSON.
+
+Every row is built from `pages.picture_dict`, the value the API returns and
+the page renders, so a file can never disagree with the table beside it.
+Headers are translated by the caller's active language; flag values stay the
+API's codes (rising, falling, …) so files in either language join.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.pages import MAP_LIMIT
+from trygg.situation import queries
+from trygg.situation.periods import Period
+
+# The comparison fields of one row, in the files' column order.
+FIELDS = (
+    "current",
+    "baseline_mean",
+    "last_year",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "p",
+    "flag",
+    "last_year_flag",
+)
+# A spreadsheet runs a cell starting with one of these as a formula; area
+# names are user text, so a name like "=HYPERLINK(…)" must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What the picture reports for an area or group without any report in any window.
+NOTHING = dict.fromkeys(FIELDS) | {
+    "current": 0,
+    "baseline_mean": 0.0,
+    "last_year": 0,
+    "flag": "too_few",
+    "last_year_flag": "too_few",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # sheet name
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+def _comparison_headers() -> list[str]:
+    return [
+        _("This period"),
+        _("Mean of previous 4 periods"),
+        _("Same period last year"),
+        _("Ratio"),
+        _("Ratio, low"),
+        _("Ratio, high"),
+        "p",
+        _("Flag"),
+        _("Flag against last year"),
+    ]
+
+
+def _values(comparison: dict[str, Any]) -> list[Any]:
+    return [comparison[name] for name in FIELDS]
+
+
+def all_groups_label() -> str:
+    return _("All groups")
+
+
+def headline_table(data: dict[str, Any]) -> Table:
+    """Per category group, then the total: the headline of the page."""
+    rows = [[g["name"], *_values(g)] for g in data["groups"]]
+    rows.append([all_groups_label(), *_values(data["total"])])
+    return Table(_("Headline"), [_("Group"), *_comparison_headers()], rows)
+
+
+def area_table(data: dict[str, Any]) -> Table:
+    """Per area (busiest first, as on the page): its total, then each group it has."""
+    names = {g["code"]: g["name"] for g in data["groups"]}
+    rows = []
+    for area in data["areas"]:
+        name = area["name"] or _("Outside named areas")
+        rows.append([name, all_groups_label(), *_values(area["total"])])
+        rows += [
+            [name, names[code], *_values(area["groups"][code])]
+            for code in names
+            if code in area["groups"]
+        ]
+    return Table(_("Areas"), [_("Area"), _("Group"), *_comparison_headers()], rows)
+
+
+def guarded(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(table: Table) -> bytes:
+    """RFC 4180 CSV, UTF-8 with a byte-order mark so Excel reads å, ä and ö."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if v is None else guarded(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(tables: Iterable[Table]) -> bytes:
+    """One sheet per table; numbers as numbers, text always as text, never a formula."""
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_name(table.name))
+        sheet.append([_text_cell(sheet, h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    return cell
+
+
+def _sheet_name(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
+
+
+def area_features(data: dict[str, Any], geometries: dict[int, tuple[str, Any]]) -> dict[str, Any]:
+    """Every area of the municipality with its counts and flags (zero where the table has none)."""
+    lines = {a["id"]: a for a in data["areas"] if a["id"]}
+    groups = [g["code"] for g in data["groups"]]
+    features = []
+    for area_id, (name, geometry) in geometries.items():
+        line = lines.get(area_id)
+        total = line["total"] if line else NOTHING
+        cells = line["groups"] if line else {}
+        properties: dict[str, Any] = {"id": area_id, "name": name, **total}
+        for code in groups:
+            cell = cells.get(code, NOTHING)
+            properties[f"{code}_current"] = cell["current"]
+            properties[f"{code}_flag"] = cell["flag"]
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return {"type": "FeatureCollection", "period": data["period"], "features": features}
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.combine(period.start, time(), zone), datetime.combine(period.end, time(), zone)
+
+
+def point_features(
+    user: Any, municipality: Any, period: Period, categories: tuple[str, ...]
+) -> dict[str, Any]:
+    """The period's incident reports `user` may see, newest first, capped like the report map.
+
+    Free text only where `shows_details` allows; the rest of a report is the same
+    as on /rapporter/karta.geojson.
+    """
+    since, until = _bounds(period)
+    reports = list(
+        visible_reports(user)
+        .filter(
+            municipality=municipality,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+            category_id__in=queries.Taxonomy.load().incident_ids(categories),
+        )
+        .select_related("category", "area")
+        .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
+    )
+    features = [_point(r, details=shows_details(user, r)) for r in reports[:MAP_LIMIT]]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "limit": MAP_LIMIT,
+        "truncated": len(reports) > MAP_LIMIT,
+    }
+
+
+def _point(report: Any, *, details: bool) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
+        "properties": {
+            "id": str(report.pk),
+            "url": reverse("reports:detail", args=[report.pk]),
+            "category": report.category.code,
+            "category_name": report.category.name,
+            "occurred_at": report.occurred_at.isoformat(),
+            "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
+            "area": report.area.name if report.area_id else None,
+            "description": report.description if details else None,
+        },
+    }
+
+
+def filename(code: str, period_key: str, categories: tuple[str, ...], part: str, ext: str) -> str:
+    """lagesbild-2380-2026-W47-omraden.csv: municipality, period, filter, content."""
+    pieces = ["lagesbild", code, period_key, *categories, part]
+    stem = "-".join(p for p in pieces if p)
+    # Keys like 2026-11-02..2026-11-15 and 2026-W46+2 must make a plain file name.
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", stem) + "." + ext

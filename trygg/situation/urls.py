@@ -2,7 +2,7 @@
 
 from django.urls import path  # each module adds its own block of lines below
 
-from trygg.situation import export_views, public
+from trygg.situation import export_views, public, views
 
 app_name = "situation"
 
@@ -17,4 +17,16 @@ urlpatterns += [
     ),
     path("<str:code>/export/punkter.geojson", export_views.export_points, name="export_points"),
     path("<str:code>/publicera", public.publish, name="publish"),
+]
+
+# The lägesbild pages, their JSON twin and map layers (trygg.situation.views).
+urlpatterns += [
+    path("", views.index, name="index"),
+    path("omrade/<int:area_id>/", views.area_profile, name="area"),
+    path("<str:code>/", views.situation_page, name="page"),
+    path("<str:code>/data.json", views.data, name="data"),
+    path("<str:code>/bedomning/", views.assessment, name="assessment"),
+    path("<str:code>/karta/omraden.geojson", views.area_layer, name="map_areas"),
+    path("<str:code>/karta/hotspots.geojson", views.hotspot_layer, name="map_hotspots"),
+    path("<str:code>/karta/densitet.geojson", views.density_layer, name="map_density"),
 ]

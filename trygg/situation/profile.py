@@ -1,0 +1,177 @@
+"""The profile of one area: its numbers, trend, time pattern, hot spots and recent reports.
+
+The comparisons are the municipality picture's own line for the area, so the
+profile and the lägesbild table can never disagree. Recent reports go through
+trygg.reports.access, free text only where the reader may see it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404
+
+from trygg.analysis.timeofweek import time_of_week
+from trygg.geo.access import visible_areas
+from trygg.geo.lookup import geometry_to_sweref
+from trygg.geo.models import Area
+from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.models import DailyCount, Report
+from trygg.situation import queries
+from trygg.situation.picture import (
+    TREND_WEEKS,
+    AreaLine,
+    Comparison,
+    HotspotCell,
+    Picture,
+    build_picture,
+)
+from trygg.situation.selection import Selection
+
+RECENT_REPORTS = 20
+
+
+def get_area_for(user: Any, area_id: int) -> Area:
+    """The area if it lies in a municipality `user` is a member of; 404 otherwise."""
+    return get_object_or_404(visible_areas(user).select_related("municipality"), pk=area_id)
+
+
+@dataclass(frozen=True)
+class RecentReport:
+    report: Report
+    details: bool  # may the reader see its free text
+
+
+@dataclass(frozen=True)
+class AreaProfile:
+    area: Area
+    picture: Picture  # the municipality's picture of the same selection
+    line: AreaLine  # this area's row of the picture's table
+    trend_weeks: list[str]
+    trend: dict[str, list[int]]  # group code -> weekly counts in the area, oldest first
+    time_of_week: list[list[float]]  # 7 x 24, Monday first
+    time_of_week_events: int
+    hotspots: list[HotspotCell]  # the picture's hot and cold cells centred in the area
+    recent: list[RecentReport]
+
+
+def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
+    """The profile of `area` for `selection`, as `user` may see it."""
+    municipality = area.municipality
+    picture = build_picture(municipality, selection.period, selection.categories)
+    taxonomy = queries.Taxonomy.load()
+    ids = taxonomy.incident_ids(selection.categories)
+    line = next((a for a in picture.areas if a.area_id == area.pk), None)
+    weeks, trend = _weekly_trend(area, selection, ids, taxonomy)
+    start, end = _area_times(area, selection, ids)
+    tow = time_of_week(start, end)
+    return AreaProfile(
+        area=area,
+        picture=picture,
+        line=line or _empty_line(area, picture),
+        trend_weeks=weeks,
+        trend=trend,
+        time_of_week=tow.matrix.round(3).tolist(),
+        time_of_week_events=tow.n_events,
+        hotspots=_inside(area, picture.hotspots),
+        recent=_recent(user, area, selection, ids),
+    )
+
+
+def _empty_line(area: Area, picture: Picture) -> AreaLine:
+    """A line of zeros for an area without a report in any window compared."""
+    nothing = Comparison(
+        0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, picture.total.flag, picture.total.last_year_flag
+    )
+    return AreaLine(area.pk, area.name, nothing, {})
+
+
+def _weekly_trend(
+    area: Area, selection: Selection, ids: list[int], taxonomy: queries.Taxonomy
+) -> tuple[list[str], dict[str, list[int]]]:
+    """Weekly counts per group in the area over the 52 weeks the picture's trend covers."""
+    last = selection.period.last_day
+    start = last - timedelta(days=last.weekday(), weeks=TREND_WEEKS - 1)
+    rows = (
+        DailyCount.objects.filter(
+            municipality_id=area.municipality_id,
+            area_key=area.pk,
+            day__gte=start,
+            day__lt=start + timedelta(weeks=TREND_WEEKS),
+            category_id__in=ids,
+        )
+        .order_by()
+        .values_list("day", "category_id")
+        .annotate(total=Sum("n"))
+    )
+    series: dict[str, list[int]] = {}
+    for day, category, n in rows:
+        weekly = series.setdefault(taxonomy.group_of[category], [0] * TREND_WEEKS)
+        weekly[(day - start).days // 7] += int(n)
+    weeks = [_week_key(start + timedelta(weeks=k)) for k in range(TREND_WEEKS)]
+    return weeks, series
+
+
+def _week_key(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _bounds(selection: Selection) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    period = selection.period
+    return datetime.combine(period.start, time(), zone), datetime.combine(period.end, time(), zone)
+
+
+def _area_times(area: Area, selection: Selection, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Local start and end (NaT if none) of the period's incidents in the area."""
+    since, until = _bounds(selection)
+    rows = (
+        Report.objects.filter(
+            area=area, occurred_at__gte=since, occurred_at__lt=until, category_id__in=ids
+        )
+        .order_by()
+        .values_list("occurred_at", "occurred_to")
+    )
+    zone = ZoneInfo(settings.TIME_ZONE)
+
+    def local(moment: datetime | None) -> np.datetime64:
+        if moment is None:
+            return np.datetime64("NaT", "s")
+        return np.datetime64(moment.astimezone(zone).replace(tzinfo=None), "s")
+
+    pairs = [(local(a), local(b)) for a, b in rows]
+    start = np.array([p[0] for p in pairs], dtype="datetime64[s]")
+    end = np.array([p[1] for p in pairs], dtype="datetime64[s]")
+    return start, end
+
+
+def _inside(area: Area, cells: list[HotspotCell]) -> list[HotspotCell]:
+    """The cells whose centre lies in the area's polygon (both in SWEREF 99 TM)."""
+    if not cells:
+        return []
+    shape = geometry_to_sweref(area.geometry)
+    xs = np.array([c.x + c.size_m / 2 for c in cells])
+    ys = np.array([c.y + c.size_m / 2 for c in cells])
+    inside = shapely.intersects_xy(shape, xs, ys)
+    return [c for c, keep in zip(cells, inside, strict=True) if keep]
+
+
+def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[RecentReport]:
+    """The newest incidents in the area up to the period's end that `user` may see."""
+    _since, until = _bounds(selection)
+    reports = (
+        visible_reports(user)
+        .filter(area=area, category_id__in=ids, occurred_at__lt=until)
+        .select_related("category", "organisation")
+        .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
+    )
+    return [RecentReport(r, shows_details(user, r)) for r in reports]

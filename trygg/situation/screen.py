@@ -1,0 +1,286 @@
+"""What the lägesbild page shows around the picture: the period switcher, the
+table's columns, the heat matrix's shades and the areas map layer.
+
+Nothing here computes a statistic: every number comes from the Picture, so the
+page, its map layers and the JSON twin cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.reports.models import Category
+from trygg.situation.models import Assessment
+from trygg.situation.pages import comparison_dict, hotspot_features
+from trygg.situation.periods import Period, parse_period
+from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
+from trygg.situation.selection import Selection
+
+# The kinds a user can switch between, in the order the switcher shows them.
+KINDS = (
+    ("week", gettext_lazy("Week")),
+    ("weeks", gettext_lazy("Two weeks")),
+    ("month", gettext_lazy("Month")),
+    ("tertial", gettext_lazy("Tertial")),
+    ("year", gettext_lazy("Year")),
+)
+SHADES = 5  # heat classes 1..5; 0 is "nothing"
+
+
+def selection_query(selection: Selection, **extra: str) -> str:
+    """The query string that asks for `selection` again (no leading '?')."""
+    params = {"period": selection.period.key}
+    if selection.categories:
+        params["category"] = ",".join(selection.categories)
+    params.update(extra)
+    return urlencode(params)
+
+
+def period_of_kind(kind: str, day: date) -> Period:
+    """The period of `kind` that contains `day` (two weeks: ending with its week)."""
+    year, week, _weekday = day.isocalendar()
+    if kind == "weeks":
+        year, week, _weekday = (day - timedelta(weeks=1)).isocalendar()
+    keys = {
+        "week": f"{year}-W{week:02d}",
+        "weeks": f"{year}-W{week:02d}+2",
+        "month": f"{day:%Y-%m}",
+        "tertial": f"{day.year}-T{(day.month - 1) // 4 + 1}",
+        "year": str(day.year),
+    }
+    return parse_period(keys[kind])
+
+
+def period_title(period: Period) -> str:
+    """A person's name for the period, e.g. 'Vecka 47, 2026' or 'November 2026'."""
+    year, week, _weekday = period.start.isocalendar()
+    if period.kind == "week":
+        return _("Week %(week)d, %(year)d") % {"week": week, "year": year}
+    if period.kind == "weeks":
+        last = period.last_day.isocalendar()[1]
+        return _("Weeks %(first)d–%(last)d, %(year)d") % {"first": week, "last": last, "year": year}
+    if period.kind == "month":
+        return formats.date_format(period.start, "F Y").capitalize()
+    if period.kind == "tertial":
+        n = (period.start.month - 1) // 4 + 1
+        return _("Tertial %(n)d, %(year)d") % {"n": n, "year": period.start.year}
+    if period.kind == "year":
+        return str(period.start.year)
+    return _("%(first)s to %(last)s") % {
+        "first": formats.date_format(period.start, "j M Y"),
+        "last": formats.date_format(period.last_day, "j M Y"),
+    }
+
+
+@dataclass(frozen=True)
+class KindLink:
+    kind: str
+    label: str
+    query: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class PeriodNav:
+    title: str
+    period: Period
+    previous: str  # query strings
+    next: str | None  # None when the next period has not begun
+    kinds: list[KindLink]
+
+
+def period_nav(selection: Selection, today: date) -> PeriodNav:
+    """Links to the previous and next period and to the other kinds around this one."""
+    period = selection.period
+
+    def query(other: Period) -> str:
+        return selection_query(Selection(other, selection.categories))
+
+    following = period.shifted(1)
+    kinds = [
+        KindLink(
+            kind, str(label), query(period_of_kind(kind, period.last_day)), kind == period.kind
+        )
+        for kind, label in KINDS
+    ]
+    return PeriodNav(
+        title=period_title(period),
+        period=period,
+        previous=query(period.shifted(-1)),
+        next=query(following) if following.start <= today else None,
+        kinds=kinds,
+    )
+
+
+def category_choices() -> list[tuple[Category, list[Category]]]:
+    """Incident category groups with their sub-categories, in the taxonomy's order."""
+    categories = [c for c in Category.objects.all() if c.is_incident]
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.group_id:
+            children.setdefault(category.group_id, []).append(category)
+    return [(c, children.get(c.pk, [])) for c in categories if c.group_id is None]
+
+
+def active_groups(picture: Picture) -> list[GroupLine]:
+    """The groups with any report in the period, its baseline or last year."""
+    return [g for g in picture.groups if _any(g.comparison)]
+
+
+def _any(c: Comparison) -> bool:
+    return bool(c.current or c.baseline_mean or c.last_year)
+
+
+def shade(value: float, peak: float) -> int:
+    """Heat class 0..SHADES of `value` against the `peak` (0 only for nothing)."""
+    if value <= 0 or peak <= 0:
+        return 0
+    return max(1, min(SHADES, round(SHADES * value / peak)))
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    label: str  # what the title attribute says
+    value: float
+    shade: int
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    cells: list[HeatCell]
+
+
+def heat_rows(matrix: list[list[float]]) -> list[HeatRow]:
+    """The 7 × 24 time-of-week matrix as table rows, Monday first, shaded by the peak."""
+    peak = max((v for row in matrix for v in row), default=0.0)
+    rows = []
+    for weekday, values in enumerate(matrix):
+        day = str(WEEKDAYS_ABBR[weekday])
+        cells = [
+            HeatCell(f"{day} {hour:02d}–{hour + 1:02d}: {_number(v)}", v, shade(v, peak))
+            for hour, v in enumerate(values)
+        ]
+        rows.append(HeatRow(day, cells))
+    return rows
+
+
+def _number(value: float) -> str:
+    # Spread (aoristic) events give fractions; whole counts read better without ",0".
+    return str(int(value)) if float(value).is_integer() else formats.number_format(value, 1)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    week: str
+    counts: list[int]
+
+
+def trend_rows(
+    groups: list[GroupLine], weeks: list[str], trend: dict[str, list[int]]
+) -> tuple[list[GroupLine], list[TrendRow]]:
+    """Groups with any report in the weeks, and one row of counts per week, newest first."""
+    shown = [g for g in groups if any(trend.get(g.code, ()))]
+    rows = [TrendRow(week, [trend[g.code][i] for g in shown]) for i, week in enumerate(weeks)]
+    return shown, rows[::-1]
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area_id: int  # 0: outside every area
+    name: str
+    total: Comparison
+    cells: list[Comparison | None]  # aligned with the table's groups
+
+
+def area_rows(areas: list[AreaLine], groups: list[GroupLine]) -> list[AreaRow]:
+    """The area table in the picture's order, one cell per shown group (None: no report)."""
+    return [
+        AreaRow(a.area_id, a.name, a.total, [a.cells.get(g.code) for g in groups]) for a in areas
+    ]
+
+
+def points_query(picture: Picture) -> str:
+    """The report map's filter for the picture's period and categories (incidents only)."""
+    codes = picture.categories or tuple(g.code for g in picture.groups)
+    return urlencode(
+        {
+            "since": picture.period.start.isoformat(),
+            "until": picture.period.last_day.isoformat(),
+            "category": ",".join(codes),
+        }
+    )
+
+
+def assessment_text(municipality: Any, period: Period) -> str:
+    found = Assessment.objects.filter(municipality=municipality, period_key=period.key).first()
+    return found.text if found else ""
+
+
+def area_features(picture: Picture, municipality: Any) -> dict[str, Any]:
+    """Every area of the municipality as GeoJSON with the picture's numbers for it."""
+    lines = {a.area_id: a for a in picture.areas if a.area_id}
+    features = []
+    for area_id, name, geometry in municipality.areas.values_list("id", "name", "geometry"):
+        line = lines.get(area_id)
+        numbers = comparison_dict(line.total if line else _quiet(picture))
+        groups = {code: c.current for code, c in line.cells.items()} if line else {}
+        properties = {
+            "id": area_id,
+            "name": name,
+            "url": reverse("situation:area", args=[area_id]),
+            **numbers,
+            "groups": groups,
+        }
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _quiet(picture: Picture) -> Comparison:
+    """An area with no report in any window compared: nothing to flag, as the analysis says."""
+    flag = NO_BASELINE if picture.total.flag == NO_BASELINE else "too_few"
+    last_year_flag = NO_BASELINE if picture.total.last_year_flag == NO_BASELINE else "too_few"
+    return Comparison(0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, flag, last_year_flag)
+
+
+def area_map(area: Any, picture: Picture) -> dict[str, Any]:
+    """The profile's small map: the area's outline and the given picture's hot spots."""
+    outline = {"type": "Feature", "geometry": area.geometry, "properties": {"name": area.name}}
+    return {"area": outline, "hotspots": hotspot_features(picture)}
+
+
+# Honest words for the analysis's flags: a change is only called one when it
+# is more than chance, and too little data is said to be too little.
+FLAG_WORDS = {
+    "rising": gettext_lazy("Rising – more than chance"),
+    "falling": gettext_lazy("Falling – more than chance"),
+    "stable": gettext_lazy("Stable"),
+    "too_few": gettext_lazy("Too few to tell"),
+    NO_BASELINE: gettext_lazy("No history to compare with"),
+}
+
+
+def map_labels() -> dict[str, str]:
+    """Layer names and popup words for the map script, in the page's language."""
+    return {
+        "areas": _("Areas (change)"),
+        "hotspots": _("Hot spots"),
+        "density": _("Density"),
+        "points": _("Reports"),
+        "current": _("This period"),
+        "mean": _("Mean of the previous 4"),
+        "lastYear": _("Last year"),
+        "profile": _("Area profile"),
+        "count": _("Reports in cell"),
+        "perWeek": _("per km² and week"),
+    }

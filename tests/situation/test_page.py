@@ -311,6 +311,7 @@ class AreaProfileTests(PageTestCase):
         self.assertNotIn("disorder", {k for k, v in profile.trend.items() if not any(v)})
         self.assertTrue(profile.hotspots)
         self.assertContains(response, 'title="lör 02–03: 6"')
+        self.assertContains(response, 'title="2026-W47: 7"')  # the damage strip's last week
         lugnvik = self.page(f"/lagesbild/omrade/{self.w.lugnvik.pk}/?{W47}").context["profile"]
         self.assertEqual(lugnvik.time_of_week_events, 1)
 

@@ -175,6 +175,20 @@ def heat_rows(matrix: list[list[float]]) -> list[HeatRow]:
     return rows
 
 
+def trend_strips(
+    groups: list[GroupLine], weeks: list[str], trend: dict[str, list[int]]
+) -> list[HeatRow]:
+    """One shaded row of 52 weekly counts per group with any report, oldest week first."""
+    shown = [g for g in groups if any(trend.get(g.code, ()))]
+    peak = max((n for g in shown for n in trend[g.code]), default=0)
+    return [HeatRow(g.name, _strip(weeks, trend[g.code], peak)) for g in shown]
+
+
+def _strip(weeks: list[str], counts: list[int], peak: int) -> list[HeatCell]:
+    pairs = zip(weeks, counts, strict=True)
+    return [HeatCell(f"{week}: {n}", n, shade(n, peak)) for week, n in pairs]
+
+
 def _number(value: float) -> str:
     # Spread (aoristic) events give fractions; whole counts read better without ",0".
     return str(int(value)) if float(value).is_integer() else formats.number_format(value, 1)

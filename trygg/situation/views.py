@@ -176,6 +176,7 @@ def _profile_context(profile: Any, selection: Selection) -> dict[str, Any]:
         "nav": screen.period_nav(selection, timezone.localdate()),
         "lines": [(g, profile.line.cells[g.code]) for g in groups],
         "heat": screen.heat_rows(profile.time_of_week),
+        "strips": screen.trend_strips(picture.groups, profile.trend_weeks, profile.trend),
         "trend_groups": trend_groups,
         "trend": trend,
         "map_data": screen.area_map(profile.area, replace(picture, hotspots=profile.hotspots)),

@@ -1,0 +1,113 @@
+"""Anna, a coordinator, opens the lägesbild on her phone, switches period and category,
+and finds the map layers and the time-of-week matrix following her choices."""
+
+import pytest
+
+from tests.browser.test_report_flow import log_in
+from tests.situation.test_picture import at, centrum, lugnvik
+from tests.world import build_world
+from trygg.reports.actions import submit_reports
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def seed(world):
+    """Week 47: six graffiti at Saturday 02:00 in Centrum; week 46: one noise on a Wednesday."""
+    items = [centrum("graffiti", at(2026, 47, 6, 2)) for _ in range(6)]
+    items += [lugnvik("noise", at(2026, 47, 3, 22))]
+    items += [lugnvik("noise", at(2026, 46, 3, 20))]
+    items += [centrum("graffiti", at(2026, 43 + k, 2, 14)) for k in range(3)]
+    submit_reports(
+        organisation=world.orgs["polis"], by=world.petra, items=items,
+        now=at(2026, 48, 3, 12), max_age_days=800,
+    )  # fmt: skip
+
+
+def matrix(page):
+    return page.locator("#heat td").evaluate_all("cells => cells.map(c => c.dataset.value)")
+
+
+def hotspot_cells(page):
+    return page.locator("#situation-map path.hotspot-cell").count()
+
+
+def test_anna_switches_period_and_category_and_sees_map_and_matrix_follow(page, live_server):
+    world = build_world()
+    seed(world)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if "Content Security" in m.text else None)
+    # Map tiles are refused on purpose (no network); anything else failing is a problem.
+    page.on(
+        "response",
+        lambda r: problems.append(r.url) if r.status >= 400 and "tile." not in r.url else None,
+    )
+
+    log_in(page, live_server.url, "anna")
+    page.get_by_role("link", name="Lägesbild").first.click()
+    page.wait_for_url("**/lagesbild/2380/")
+    page.get_by_role("textbox", name="Period").fill("2026-W47")
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.wait_for_url("**/lagesbild/2380/?period=2026-W47*")
+    page.get_by_role("heading", name="Lägesbild – Östersund").wait_for()
+
+    # The map: both areas drawn as shaded Leaflet paths, and the hot spot cells on top.
+    page.locator("#situation-map path.area-shape").nth(1).wait_for()
+    assert page.locator("#situation-map path.area-shape").count() == 2
+    page.wait_for_function("() => document.getElementById('situation-map').dataset.hotspotsCount")
+    cells = int(page.locator("#situation-map").get_attribute("data-hotspots-count"))
+    assert cells > 0 and hotspot_cells(page) == cells
+
+    # The layer control switches the hot spots off and on again.
+    toggle = page.locator(".leaflet-control-layers label", has_text="Brännpunkter")
+    toggle.locator("input").uncheck()
+    assert hotspot_cells(page) == 0
+    toggle.locator("input").check()
+    assert hotspot_cells(page) == cells
+
+    # The time-of-week matrix: Saturday 02–03 holds the six graffiti.
+    week47 = matrix(page)
+    assert page.locator("#heat td[title='lör 02–03: 6']").count() == 1
+
+    # One week back: the matrix changes with the period.
+    page.get_by_role("link", name="Föregående period").click()
+    page.wait_for_url("**/lagesbild/2380/?period=2026-W46*")
+    week46 = matrix(page)
+    assert week46 != week47
+    assert page.locator("#heat td[title='ons 20–21: 1']").count() == 1
+
+    # A heading sorts the area table: largest first, then smallest first.
+    rows = page.locator("table.area-table tbody tr th")
+    assert rows.all_inner_texts() == ["Lugnvik", "Centrum"]  # the server's order: busiest first
+    # (Located by place: the arrow shown after a sort becomes part of the button's name.)
+    sort_all = page.locator("table.area-table thead th:nth-child(2) button")
+    assert sort_all.inner_text() == "Alla"
+    sort_all.click()
+    assert rows.all_inner_texts() == ["Lugnvik", "Centrum"]
+    sort_all.click()
+    assert rows.all_inner_texts() == ["Centrum", "Lugnvik"]
+
+    # The category filter narrows the headline, the table and the matrix.
+    page.get_by_role("textbox", name="Period").fill("2026-W47")
+    page.get_by_label("Kategori", exact=True).select_option("disorder")
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.wait_for_url("**/lagesbild/2380/?period=2026-W47&category=disorder")
+    assert page.locator("article.card").evaluate_all("a => a.map(c => c.dataset.group)") == [
+        "*",
+        "disorder",
+    ]
+    disorder = matrix(page)
+    assert disorder != week47
+    assert sum(float(v) for v in disorder) == 1.0
+    page.locator("#situation-map path.area-shape").nth(1).wait_for()
+
+    # The area's name opens its profile, with the same period and a map of the area.
+    page.locator("table.area-table").get_by_role("link", name="Lugnvik").click()
+    page.wait_for_url(f"**/lagesbild/omrade/{world.lugnvik.pk}/?period=2026-W47&category=disorder")
+    page.get_by_role("heading", name="Lugnvik", exact=True).wait_for()
+    page.locator("#area-map path.area-shape").wait_for()
+    assert page.locator("#heat td[title='ons 22–23: 1']").count() == 1
+    assert problems == []

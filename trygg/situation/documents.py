@@ -1,0 +1,80 @@
+"""The lägesbild's charts as SVG and the whole picture as PDF, for members only.
+
+Both take the page's query (period, or from and to; category) and draw from
+one `Picture`, the same the page and the API show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.views.decorators.http import require_GET
+
+from trygg.partners.models import Municipality
+from trygg.reports.intake import ReportRejected
+from trygg.situation import charts, staticmap
+from trygg.situation.access import get_partnership_for
+from trygg.situation.models import Assessment
+from trygg.situation.pdf import render_pdf
+from trygg.situation.picture import Picture, build_picture
+from trygg.situation.selection import parse_selection
+
+Chart = Callable[[Picture, Municipality], str]
+CHARTS: dict[str, Chart] = {
+    "trend": lambda picture, _m: charts.trend_svg(picture),
+    "timeofweek": lambda picture, _m: charts.time_of_week_svg(picture),
+    "karta": lambda picture, m: staticmap.static_map_svg(picture, staticmap.load_shapes(m)),
+}
+# An SVG opened on its own is a document that could run script: forbid all of it.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _picture(request: HttpRequest, code: str) -> tuple[Municipality, Picture]:
+    """The picture the query asks for; 404 for non-members, ReportRejected for a bad query."""
+    municipality = get_partnership_for(request.user, code)
+    selection = parse_selection(municipality, request.GET)
+    return municipality, build_picture(municipality, selection.period, selection.categories)
+
+
+def _rejected(rejected: ReportRejected) -> HttpResponse:
+    text = "; ".join(f"{e.field}: {e.message}" for e in rejected.errors)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """One chart of the lägesbild as SVG: trend, timeofweek or karta."""
+    draw = CHARTS.get(name)
+    if draw is None:
+        raise Http404("No such chart")
+    try:
+        municipality, picture = _picture(request, code)
+    except ReportRejected as rejected:
+        return _rejected(rejected)
+    response = HttpResponse(draw(picture, municipality), content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SVG_POLICY
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The lägesbild as a PDF document for the meeting, downloaded as a file."""
+    try:
+        municipality, picture = _picture(request, code)
+    except ReportRejected as rejected:
+        return _rejected(rejected)
+    assessment = Assessment.objects.filter(
+        municipality=municipality, period_key=picture.period.key
+    ).first()
+    shapes = staticmap.load_shapes(municipality)
+    response = HttpResponse(render_pdf(picture, assessment, shapes), content_type="application/pdf")
+    filename = f"lagesbild-{picture.municipality_code}-{picture.period.key}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

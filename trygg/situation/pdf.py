@@ -1,0 +1,163 @@
+"""The lägesbild as a PDF for the meeting: WeasyPrint from an HTML template.
+
+Every number and chart comes from the one `Picture` given, so the document
+says exactly what the page and the API say for the same selection.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from trygg.partners.models import Municipality
+from trygg.situation import charts, staticmap
+from trygg.situation.models import Assessment
+from trygg.situation.picture import AreaLine, Comparison, Picture
+
+# Flags the trend test sets when a change is more than chance (exact test, 95 %).
+SIGNIFICANT = {"rising": "▲", "falling": "▼"}
+STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+
+
+def flag_label(flag: str) -> str:
+    """The trend test's verdict in words."""
+    labels = {
+        "rising": _("rising"),
+        "falling": _("falling"),
+        "stable": _("stable"),
+        "too_few": _("too few to tell"),
+        "no_baseline": _("no baseline"),
+    }
+    return labels.get(flag, flag)
+
+
+def decimal(value: float) -> str:
+    """A mean as the picture rounds it (two decimals), without trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def change(c: Comparison) -> str:
+    """The change against the baseline mean in per cent; 'new' when the mean was 0."""
+    if c.baseline_mean == 0:
+        return _("new") if c.current else "–"
+    percent = round((c.current / c.baseline_mean - 1) * 100)
+    return f"{'+' if percent > 0 else '−' if percent < 0 else '±'}{abs(percent)} %"
+
+
+def comparison_row(name: str, c: Comparison, colour: str = "") -> dict[str, Any]:
+    """One table row: the counts, the change, and the test's mark and verdict."""
+    return {
+        "name": name,
+        "colour": colour,
+        "current": c.current,
+        "mean": decimal(c.baseline_mean),
+        "last_year": c.last_year,
+        "change": change(c),
+        "mark": SIGNIFICANT.get(c.flag, ""),
+        "verdict": flag_label(c.flag),
+        "significant": c.flag in SIGNIFICANT,
+    }
+
+
+def area_rows(picture: Picture) -> list[dict[str, Any]]:
+    """The area × group table: count per group, rising cells marked."""
+    return [_area_row(picture, line) for line in picture.areas]
+
+
+def _area_row(picture: Picture, line: AreaLine) -> dict[str, Any]:
+    cells = []
+    for group in picture.groups:
+        cell = line.cells.get(group.code)
+        cells.append(
+            {
+                "current": cell.current if cell else 0,
+                "mark": SIGNIFICANT.get(cell.flag, "") if cell else "",
+            }
+        )
+    return {
+        "name": line.name or _("Outside every area"),
+        "cells": cells,
+        **{k: v for k, v in comparison_row("", line.total).items() if k != "name"},
+    }
+
+
+def css_string(text: str) -> str:
+    """`text` safe inside a double-quoted CSS string in a <style> element.
+
+    Everything but letters, digits and spaces becomes a CSS hex escape, so
+    neither a quote nor a "</style>" in a municipality's name can break out.
+    """
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
+    return mark_safe(escaped)  # escaped above; HTML escaping would corrupt the CSS
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG as a data URI: each chart keeps its own ids, and nothing is fetched."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Refuses every URL but data URIs and files under Trygg's own static folder.
+
+    A PDF must never reach the network (none is reachable in tests, and a
+    fetched URL could leak which picture is being made).
+    """
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("data:") or _is_static_file(url):
+            return super().fetch(url, headers)
+        raise ValueError(f"the PDF may not fetch {url}")
+
+
+def _is_static_file(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    # Resolved, so neither "..", an encoded "%2e%2e" nor a symlink leads out.
+    return Path(url2pathname(parts.path)).resolve().is_relative_to(STATIC_DIR)
+
+
+def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) -> dict[str, Any]:
+    """Everything the template shows, formatted, from the one picture."""
+    return {
+        "picture": picture,
+        "assessment": assessment,
+        "baseline_first": picture.baseline[-1].key,
+        "baseline_last": picture.baseline[0].key,
+        "footer": css_string(f"Trygg · {picture.municipality_name} · {picture.period.key}"),
+        "page_word": css_string(_("Page")),
+        "generated": timezone.localtime(),
+        "headline": [comparison_row(g.name, g.comparison, g.colour) for g in picture.groups],
+        "total": comparison_row(_("All groups"), picture.total),
+        "areas": area_rows(picture),
+        "map": svg_data_uri(staticmap.static_map_svg(picture, shapes)),
+        "time_of_week": svg_data_uri(charts.time_of_week_svg(picture)),
+        "trend": svg_data_uri(charts.trend_svg(picture)),
+        "hotspot_count": sum(1 for h in picture.hotspots if h.level > 0),
+        "wide_table": len(picture.groups) > 6,
+        "ratio_unbounded": not math.isfinite(picture.total.ratio),
+    }
+
+
+def render_pdf(
+    picture: Picture, assessment: Assessment | None, shapes: staticmap.MapShapes | None = None
+) -> bytes:
+    """The lägesbild of `picture` as PDF bytes; the map's shapes are loaded if not given."""
+    if shapes is None:
+        municipality = Municipality.objects.get(code=picture.municipality_code)
+        shapes = staticmap.load_shapes(municipality)
+    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, shapes))
+    document = HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher())
+    return bytes(document.write_pdf())

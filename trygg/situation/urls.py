@@ -2,7 +2,7 @@
 
 from django.urls import path  # each module adds its own block of lines below
 
-from trygg.situation import export_views, public, views
+from trygg.situation import documents, export_views, public, views
 
 app_name = "situation"
 
@@ -29,4 +29,10 @@ urlpatterns += [
     path("<str:code>/karta/omraden.geojson", views.area_layer, name="map_areas"),
     path("<str:code>/karta/hotspots.geojson", views.hotspot_layer, name="map_hotspots"),
     path("<str:code>/karta/densitet.geojson", views.density_layer, name="map_density"),
+]
+
+# The lägesbild's charts as SVG and the PDF (trygg.situation.documents).
+urlpatterns += [
+    path("<str:code>/diagram/<slug:name>.svg", documents.chart, name="chart"),
+    path("<str:code>/pdf", documents.pdf, name="pdf"),
 ]

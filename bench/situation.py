@@ -61,7 +61,22 @@ def _setup_django(migrate: bool = True) -> None:
 
     django.setup()
     if migrate:
+        _ensure_database()
         call_command("migrate", verbosity=0)
+
+
+def _ensure_database() -> None:
+    """A new PostgreSQL cluster has no database of the settings' name: create it."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    params = connection.get_connection_params()
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def label(n: int) -> str:
@@ -260,7 +275,14 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         end=today,
         others=args.other_municipalities,
         other_n=args.other_reports,
+        sql_rollup=args.sql_rollup,
     )
+    if vendor == "postgres" and not args.sql_rollup:
+        print(
+            f"rollup: SQL recount differs in {situation_data.rollup_sql_differs()} rows",
+            file=sys.stderr,
+            flush=True,
+        )
     out = [
         result(f"situation_{step}_{tag}", s, "s", None, reports=world.total)
         for step, s in world.timings.items()
@@ -358,6 +380,8 @@ def child_command(args: argparse.Namespace, reports: int, memory: bool) -> list[
         command.append("--no-reference")
     if memory:
         command.append("--memory")
+    if reports >= 5_000_000:
+        command += ["--sql-rollup", "--no-reference"]
     return command
 
 
@@ -405,6 +429,9 @@ def main() -> None:
     parser.add_argument("--no-reference", action="store_true", help="skip the ORM reference")
     parser.add_argument("--memory", action="store_true", help="memory of one picture")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sql-rollup", action="store_true", help="PostgreSQL: fill the rollup in SQL (10M)"
+    )
     args = parser.parse_args()
     if args.memory_of:
         memory_of(args.memory_of)

@@ -103,6 +103,13 @@ class PeriodEvents:
     start: np.ndarray
     end: np.ndarray  # NaT where no window
 
+    @classmethod
+    def empty(cls) -> PeriodEvents:
+        """No events: what the public picture uses, as it never reads single reports."""
+        none = np.array([], dtype=float)
+        times = np.array([], dtype="datetime64[s]")
+        return cls(x=none, y=none.copy(), start=times, end=times.copy())
+
 
 def period_events(
     municipality_id: int, start: date, end: date, category_ids: list[int]

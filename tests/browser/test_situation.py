@@ -68,6 +68,9 @@ def test_anna_switches_period_and_category_and_sees_map_and_matrix_follow(page, 
     toggle.locator("input").check()
     assert hotspot_cells(page) == cells
 
+    # Wide tables scroll inside their box; the page itself fits the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
     # The time-of-week matrix: Saturday 02–03 holds the six graffiti.
     week47 = matrix(page)
     assert page.locator("#heat td[title='lör 02–03: 6']").count() == 1
@@ -110,4 +113,5 @@ def test_anna_switches_period_and_category_and_sees_map_and_matrix_follow(page, 
     page.get_by_role("heading", name="Lugnvik", exact=True).wait_for()
     page.locator("#area-map path.area-shape").wait_for()
     assert page.locator("#heat td[title='ons 22–23: 1']").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert problems == []

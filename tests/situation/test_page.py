@@ -168,6 +168,8 @@ class SituationPageNumbersTests(PageTestCase):
         self.assertContains(response, "Två veckor</a>")
 
     def test_the_json_twin_is_the_api(self):
+        page = self.page(f"/lagesbild/2380/?{W47}")
+        self.assertContains(page, 'rel="alternate" type="application/json"')
         twin = self.page(f"/lagesbild/2380/data.json?{W47}").json()
         self.assertEqual(twin, self.api(f"municipality=2380&{W47}"))
 

@@ -313,6 +313,10 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         )
     )
     out += [result(f"situation_part_{p}_{tag}", ms, "ms", None) for p, ms in parts.items()]
+    if args.without_cover:
+        with situation_data.without_index("dailycount_cover"):
+            ms = _median_ms(run, warm=3, repeat=args.repeat)
+        out.append(result(f"situation_week_{tag}_without_dailycount_cover", ms, "ms", None))
     out += pdf_results(municipality, period, tag, args)
     if args.memory:
         out += memory_results(tag, period.key)
@@ -380,6 +384,8 @@ def child_command(args: argparse.Namespace, reports: int, memory: bool) -> list[
         command.append("--no-reference")
     if memory:
         command.append("--memory")
+    if args.without_cover:
+        command.append("--without-cover")
     if reports >= 5_000_000:
         command += ["--sql-rollup", "--no-reference"]
     return command
@@ -429,6 +435,11 @@ def main() -> None:
     parser.add_argument("--no-reference", action="store_true", help="skip the ORM reference")
     parser.add_argument("--memory", action="store_true", help="memory of one picture")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--without-cover",
+        action="store_true",
+        help="also time the picture with the rollup's covering index dropped",
+    )
     parser.add_argument(
         "--sql-rollup", action="store_true", help="PostgreSQL: fill the rollup in SQL (10M)"
     )

@@ -19,6 +19,7 @@ rollup. Nothing here is timed except what the caller times.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -519,3 +520,40 @@ def rollup_sql_differs() -> int:
             [settings.TIME_ZONE, settings.TIME_ZONE],
         )
         return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def without_index(name: str) -> Iterator[None]:
+    """The rollup without one of its indexes for a while (to show what the index buys)."""
+    from django.db import connection
+
+    (sql,) = [sql for n, sql in rollup_indexes() if n == name]
+    # New statistics on PostgreSQL, as autovacuum keeps them; SQLite has none to renew.
+    analyse = "ANALYZE reports_dailycount" if connection.vendor == "postgresql" else None
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {name}")
+        if analyse:
+            cursor.execute(analyse)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            if analyse:
+                cursor.execute(analyse)
+
+
+def rollup_indexes() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'reports_dailycount'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'reports_dailycount' AND sql IS NOT NULL"
+            )
+        return list(cursor.fetchall())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +13,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from tests.situation.test_picture import ZONE, at, centrum, lugnvik
 from tests.world import IN_THE_HOLE, TryggTestCase, build_world, report_data
 from trygg.reports.actions import submit_reports
-from trygg.situation.actions import publish_period
+from trygg.situation.actions import PublicationRefused, publish_period
 from trygg.situation.models import Publication
 from trygg.situation.periods import parse_period
 
@@ -214,7 +214,10 @@ class PublicPropertyTests(HypothesisTestCase):
         self, drawn, key, query
     ):
         self.submit_drawn(drawn)
-        publish_period(municipality=self.w.ostersund, period=parse_period(key), by=self.w.anna)
+        publish_period(
+            municipality=self.w.ostersund, period=parse_period(key), by=self.w.anna,
+            today=date(2027, 1, 2),
+        )  # fmt: skip
         suffix = f"?{urlencode(query)}" if query else ""
         response = self.client.get(f"/oppen/2380/{key}.json{suffix}")
         data = response.json()
@@ -232,3 +235,41 @@ class PublicPropertyTests(HypothesisTestCase):
             self.assert_no_small_number(int(cell) if cell.isdigit() else cell.replace("&lt;", "<"))
         other = "2026-W45" if key != "2026-W45" else "2026-W44"
         self.assertEqual(self.client.get(f"/oppen/2380/{other}.json").status_code, 404)
+
+
+class PublishingRulesTests(TryggTestCase):
+    """Publishing freezes the numbers and never lets two periods be subtracted."""
+
+    def publish(self, key: str, today=date(2027, 1, 2)):
+        return publish_period(
+            municipality=self.w.ostersund, period=parse_period(key), by=self.w.anna, today=today
+        )
+
+    def test_the_published_numbers_do_not_change_when_reports_arrive_later(self):
+        when = at(2026, 47, 6, 2)
+        submit(self.w, [report_data(sharing="public", occurred_at=when) for _ in range(6)])
+        self.publish("2026-W47")
+        submit(self.w, [report_data(sharing="public", occurred_at=when)])
+        data = self.client.get("/oppen/2380/2026-W47.json").json()
+        self.assertEqual({a["name"]: a["count"] for a in data["areas"]}["Centrum"], 6)
+
+    def test_an_overlapping_period_is_refused(self):
+        self.publish("2026-W46+2")
+        for key in ("2026-W47", "2026-11", "2026-11-20..2026-11-30"):
+            with self.subTest(key=key), self.assertRaises(PublicationRefused):
+                self.publish(key)
+        self.publish("2026-W48")  # adjacent, not overlapping
+        self.assertEqual(self.publish("2026-W46+2").period_key, "2026-W46+2")  # again: no change
+
+    def test_a_period_that_has_not_ended_is_refused(self):
+        with self.assertRaises(PublicationRefused):
+            self.publish("2026-W47", today=date(2026, 11, 20))
+
+    def test_the_page_says_why_a_publication_was_refused(self):
+        self.publish("2026-W46+2")
+        self.client.force_login(self.w.anna)
+        response = self.client.post(
+            "/lagesbild/2380/publicera", {"period": "2026-W47", "action": "publish"}, follow=True
+        )
+        self.assertContains(response, "2026-W46+2")
+        self.assertFalse(Publication.objects.filter(period_key="2026-W47").exists())

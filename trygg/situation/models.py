@@ -40,6 +40,11 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    first_day = models.DateField(_("first day"), null=True)
+    last_day = models.DateField(_("last day"), null=True)
+    # The public numbers as they were when published: a live count would let
+    # anyone watch single late reports arrive by comparing two visits.
+    snapshot = models.JSONField(_("published numbers"), null=True)
 
     class Meta:
         ordering = ["-published_at"]

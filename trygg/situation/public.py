@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.partners.models import Municipality
 from trygg.situation.access import get_partnership_for, get_publication, may_coordinate
-from trygg.situation.actions import publish_period, unpublish_period
+from trygg.situation.actions import PublicationRefused, publish_period, unpublish_period
 from trygg.situation.models import Publication
 from trygg.situation.pages import public_dict
 from trygg.situation.periods import Period, PeriodError, parse_period
@@ -34,9 +34,11 @@ from trygg.situation.picture import build_picture
 def _public_picture(code: str, key: str) -> dict[str, Any]:
     """The public version of a published period; 404 if it is not published."""
     publication = get_publication(code, key)
+    if publication.snapshot is not None:
+        return dict(publication.snapshot)
+    # Published before snapshots were kept: computed as of now.
     period = parse_period(publication.period_key)
-    picture = build_picture(publication.municipality, period, (), public_only=True)
-    return public_dict(picture)
+    return public_dict(build_picture(publication.municipality, period, (), public_only=True))
 
 
 def _published_periods(municipality: Municipality) -> list[Period]:
@@ -92,8 +94,12 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     except PeriodError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     if action == "publish":
-        publish_period(municipality=municipality, period=period, by=request.user)
-        messages.success(request, _("Period %(key)s is published.") % {"key": period.key})
+        try:
+            publish_period(municipality=municipality, period=period, by=request.user)
+        except PublicationRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Period %(key)s is published.") % {"key": period.key})
     elif action == "unpublish":
         unpublish_period(municipality=municipality, period=period)
         messages.success(request, _("Period %(key)s is no longer published.") % {"key": period.key})

@@ -115,3 +115,35 @@ def test_anna_switches_period_and_category_and_sees_map_and_matrix_follow(page, 
     assert page.locator("#heat td[title='ons 22–23: 1']").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert problems == []
+
+
+def test_anna_downloads_the_pdf_and_it_holds_the_pages_numbers(page, live_server, tmp_path):
+    import subprocess
+
+    from trygg.situation.periods import parse_period
+    from trygg.situation.picture import build_picture
+
+    world = build_world()
+    seed(world)
+    log_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}/lagesbild/2380/?period=2026-W47")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ner PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == "lagesbild-2380-2026-W47.pdf"
+    path = tmp_path / "picture.pdf"
+    download.save_as(path)
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = next(line for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    assert pages.split()[1] == "6"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    picture = build_picture(world.ostersund, parse_period("2026-W47"))
+    assert "Östersund" in text and "2026-W47" in text
+    damage = next(g for g in picture.groups if g.code == "damage").comparison
+    assert damage.current == 6
+    # The headline line of the damage group carries the page's numbers.
+    line = next(row for row in text.splitlines() if row.strip().startswith("Skadegörelse"))
+    assert line.split()[1] == str(damage.current)

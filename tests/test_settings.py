@@ -59,3 +59,19 @@ def test_database_urls_are_parsed(tmp_path):
     assert (socket["HOST"], socket["PORT"]) == ("/tmp/pg", "5999")
     with pytest.raises(env.ConfigError, match="DATABASE_URL"):
         env.database("mysql://x/y", tmp_path)
+
+
+def test_pages_speak_swedish_even_to_an_english_browser(client):
+    response = client.get("/logga-in/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "sv"
+
+
+def test_pages_speak_english_when_the_user_chose_it(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/logga-in/", HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.headers["Content-Language"] == "en"
+
+
+def test_the_api_follows_accept_language(client):
+    response = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.headers["Content-Language"] == "en"

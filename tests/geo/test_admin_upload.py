@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -44,8 +45,8 @@ class AreaUploadTests(TryggTestCase):
         perms = Permission.objects.filter(content_type__app_label="geo")
         self.w.adam.user_permissions.set(perms)
         self.client.force_login(self.w.adam)
-        # The messages asserted below are the English originals.
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        # The messages asserted below are the English originals: adam chose English.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def upload(self, document: Any, *, filename: str = "areas.geojson", **fields: Any):
         data = {

@@ -137,3 +137,15 @@ class RollupTests(TryggTestCase):
         )
         self.assertEqual(maintained, rebuilt)
         self.assertEqual(sum(row[-1] for row in rebuilt), 36)
+
+
+class RollupCommandTests(TryggTestCase):
+    def test_the_command_rebuilds_a_damaged_rollup(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        submit_reports(organisation=self.w.orgs["bostad"], by=self.w.karl, items=[report_data()])
+        DailyCount.objects.update(n=99)
+        call_command("rollup", "--rebuild", "--municipality", "2380", stdout=StringIO())
+        self.assertEqual(list(DailyCount.objects.values_list("n", flat=True)), [1])

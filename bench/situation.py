@@ -20,7 +20,14 @@ taxonomy, 8 years of history, rows written with COPY/executemany, then
 - situation_part_<part>_<db>_<N>: where the picture's time goes (medians).
 - situation_pdf_<db>_<N>: the PDF (trygg.situation.pdf.render_pdf) if it exists.
 - with --big, situation_week_postgres_10M and the memory of one picture in a fresh
-  process: tracemalloc peak and ru_maxrss growth.
+  process: tracemalloc peak and ru_maxrss growth. At 10M the rollup is filled
+  with one INSERT … SELECT … GROUP BY (situation_data.fill_rollup_sql) instead
+  of rollup.rebuild(), whose Python loop and row-by-row upsert take minutes;
+  every smaller PostgreSQL run checks the two give identical rows (stderr).
+  The ORM reference is skipped at 10M (it would take ~15 minutes).
+- with --without-cover, the picture again with the rollup's covering index
+  dropped, to show what it buys.
+- situation_write/index/rollup/analyse_<db>_<N>: the generation, in seconds.
 
 Targets: 1M under 300 ms (both databases), PDF under 3 s, 10M under 1 s and 300 MB.
 """
@@ -313,6 +320,8 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         )
     )
     out += [result(f"situation_part_{p}_{tag}", ms, "ms", None) for p, ms in parts.items()]
+    if args.explain:
+        explain(municipality, period)
     if args.without_cover:
         with situation_data.without_index("dailycount_cover"):
             ms = _median_ms(run, warm=3, repeat=args.repeat)
@@ -321,6 +330,37 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
     if args.memory:
         out += memory_results(tag, period.key)
     return out
+
+
+def explain(municipality: Any, period: Any) -> None:
+    """The plans of the picture's two biggest reads, on stderr."""
+    from datetime import timedelta
+
+    from django.db.models import Sum
+
+    from trygg.reports.models import Report
+    from trygg.situation import queries
+
+    ids = queries.Taxonomy.load().incident_ids()
+    since, until = queries._bounds(period.start, period.end)
+    events = Report.objects.filter(
+        municipality=municipality,
+        occurred_at__gte=since,
+        occurred_at__lt=until,
+        category_id__in=ids,
+    ).values_list("x", "y", "occurred_at", "occurred_to")
+    start = period.start - timedelta(weeks=51)
+    trend = queries._rollup(municipality.pk, start, period.end, ids, False)
+    trend = trend.values_list("day", "category_id").annotate(total=Sum("n"))
+    options = {"analyze": True, "buffers": True} if _is_postgres() else {}
+    for name, queryset in (("period_events", events.order_by()), ("trend", trend)):
+        print(f"--- {name}\n{queryset.explain(**options)}", file=sys.stderr, flush=True)
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
 
 
 def pdf_results(municipality: Any, period: Any, tag: str, args: argparse.Namespace) -> list:
@@ -345,7 +385,14 @@ def memory_results(tag: str, period_key: str) -> list[dict[str, Any]]:
     found = json.loads(done.stdout.strip().splitlines()[-1])
     return [
         result(f"situation_memory_tracemalloc_peak_{tag}", found["tracemalloc_mb"], "MB", None),
-        result(f"situation_memory_rss_growth_{tag}", found["rss_growth_mb"], "MB", None),
+        result(
+            f"situation_memory_rss_growth_{tag}",
+            found["rss_growth_mb"],
+            "MB",
+            None,
+            rss_before_mb=round(found["rss_before_mb"], 1),
+            rss_after_mb=round(found["rss_after_mb"], 1),
+        ),
     ]
 
 
@@ -369,7 +416,8 @@ def memory_of(period_key: str) -> None:
     build_picture(municipality, period)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(json.dumps({"rss_growth_mb": (after - before) / 1024, "tracemalloc_mb": peak / 2**20}))
+    found = {"rss_growth_mb": (after - before) / 1024, "tracemalloc_mb": peak / 2**20}
+    print(json.dumps(found | {"rss_before_mb": before / 1024, "rss_after_mb": after / 1024}))
 
 
 # --- the driver: one child process per database ------------------------------
@@ -386,6 +434,8 @@ def child_command(args: argparse.Namespace, reports: int, memory: bool) -> list[
         command.append("--memory")
     if args.without_cover:
         command.append("--without-cover")
+    if args.explain:
+        command.append("--explain")
     if reports >= 5_000_000:
         command += ["--sql-rollup", "--no-reference"]
     return command
@@ -435,6 +485,7 @@ def main() -> None:
     parser.add_argument("--no-reference", action="store_true", help="skip the ORM reference")
     parser.add_argument("--memory", action="store_true", help="memory of one picture")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
+    parser.add_argument("--explain", action="store_true", help="query plans on stderr")
     parser.add_argument(
         "--without-cover",
         action="store_true",

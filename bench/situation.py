@@ -20,7 +20,7 @@ taxonomy, 8 years of history, rows written with COPY/executemany, then
 - situation_part_<part>_<db>_<N>: where the picture's time goes (medians).
 - situation_pdf_<db>_<N>: the PDF (trygg.situation.pdf.render_pdf) if it exists.
 - with --big, situation_week_postgres_10M and the memory of one picture in a fresh
-  process: tracemalloc peak and ru_maxrss growth. At 10M the rollup is filled
+  process: tracemalloc peak and peak-RSS growth (VmHWM). At 10M the rollup is filled
   with one INSERT … SELECT … GROUP BY (situation_data.fill_rollup_sql) instead
   of rollup.rebuild(), whose Python loop and row-by-row upsert take minutes;
   every smaller PostgreSQL run checks the two give identical rows (stderr).
@@ -397,8 +397,11 @@ def memory_results(tag: str, period_key: str) -> list[dict[str, Any]]:
 
 
 def memory_of(period_key: str) -> None:
-    """Print the memory one build_picture takes: ru_maxrss growth, then tracemalloc's peak."""
-    import resource
+    """Print the memory one build_picture takes: peak RSS growth, then tracemalloc's peak.
+
+    The peak RSS is /proc's VmHWM, not getrusage's ru_maxrss: on Linux a child
+    inherits its parent's ru_maxrss across fork and exec, which hid the growth.
+    """
     import tracemalloc
 
     _setup_django(migrate=False)
@@ -409,15 +412,24 @@ def memory_of(period_key: str) -> None:
     municipality = Municipality.objects.get(code="2380")
     period = parse_period(period_key)
     municipality.areas.count()  # connect and load the ORM before the first reading
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_rss_kb()
     build_picture(municipality, period)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = _peak_rss_kb()
     tracemalloc.start()
     build_picture(municipality, period)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     found = {"rss_growth_mb": (after - before) / 1024, "tracemalloc_mb": peak / 2**20}
     print(json.dumps(found | {"rss_before_mb": before / 1024, "rss_after_mb": after / 1024}))
+
+
+def _peak_rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # --- the driver: one child process per database ------------------------------

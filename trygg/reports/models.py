@@ -175,3 +175,6 @@ class DailyCount(models.Model):
                 name="dailycount_cover",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category_id} {self.area_key} {self.sharing}: {self.n}"

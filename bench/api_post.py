@@ -49,6 +49,7 @@ SERVER_ENV = {
     "ALLOWED_HOSTS": HOST,
     "STATIC_MANIFEST": "false",  # the API serves no static files; no collectstatic needed
     "SECURE_COOKIES": "false",
+    "SECURE_SSL_REDIRECT": "false",  # plain http on loopback: no proxy in front to add TLS
 }
 
 
@@ -111,19 +112,41 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, settings_module: str, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int,
+    settings_module: str,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    own_group: bool = False,
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving once /healthz answers; `env` over os.environ.
+
+    `own_group`: master and workers in a process group of their own (its id
+    is the master's pid), so one killpg reaches them all (bench/durability.py).
+    """
     env = {
         **os.environ,
+        **(env or {}),
         "PORT": str(port),
         "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH)]),
     }
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         server = subprocess.Popen(
-            [*command, "trygg.wsgi"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            [*command, "trygg.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
-    _wait_until_serving(server, port)
+    try:
+        _wait_until_serving(server, port)
+    except BaseException:
+        stop_server(server)
+        raise
     return server
 
 

@@ -21,7 +21,8 @@ run: $(VENV)/.installed
 	mkdir -p var
 	DEBUG=1 $(VENV)/bin/trygg migrate --verbosity 0
 	DEBUG=1 $(VENV)/bin/trygg demo
-	DEBUG=1 $(VENV)/bin/trygg runserver 127.0.0.1:$(PORT)
+	@echo "Two-factor login is off for the demo (TWO_FACTOR_REQUIRED=0); it is on by default."
+	DEBUG=1 TWO_FACTOR_REQUIRED=0 $(VENV)/bin/trygg runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.world import TryggTestCase, report_data
+from tests.world import TryggTestCase, report_data, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.partners.models import ApiToken
 from trygg.reports.actions import submit_report
@@ -15,7 +15,7 @@ from trygg.reports.models import Category, Report
 class AdminTests(TryggTestCase):
     def setUp(self) -> None:
         self.root = User.objects.create_superuser("root", password="secret-pass-123")
-        self.client.force_login(self.root)
+        sign_in(self.client, self.root)
 
     def test_a_token_page_shows_the_hint_but_neither_secret_nor_hash(self):
         token, secret = create_api_token(user=self.w.karl, name="Import")

@@ -125,7 +125,13 @@ class DemoTests(TestCase):
 
     def test_every_demo_login_works(self):
         for username in USERS:
-            self.assertTrue(self.client.login(username=username, password="demo"), username)
+            response = self.client.post("/logga-in/", {"username": username, "password": "demo"})
+            self.assertEqual(response.status_code, 302, username)
+            self.assertEqual(
+                str(self.client.session["_auth_user_id"]),
+                str(User.objects.get(username=username).pk),
+            )
+            self.client.logout()
         self.assertIn("samordnare", self.output)
         self.assertIn("http://127.0.0.1:", self.output)
 

@@ -7,13 +7,18 @@ park inside Centrum's hole, which belongs to no area on purpose.
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trygg.geo.models import Area
+from trygg.partners.access import must_use_two_factor
 from trygg.partners.models import Membership, Municipality, Organisation, Role
 
 # Square boundary around central Östersund (lon 14.60–14.70, lat 63.15–63.20).
@@ -86,6 +91,30 @@ def report_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"category": "graffiti", "lat": lat, "lon": lon}
     data.update(overrides)
     return data
+
+
+def authenticator_of(user: User) -> TOTPDevice:
+    """The user's phone app, as a confirmed TOTP device (made on first use)."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="phone", defaults={"confirmed": True}
+    )
+    return device
+
+
+def code_from(device: TOTPDevice) -> str:
+    """The six digits the phone app shows right now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Any, user: User) -> None:
+    """Log `user` in as a finished login would: password, and the second factor where needed."""
+    client.force_login(user)
+    if must_use_two_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+        session.save()
 
 
 class TryggTestCase(TestCase):

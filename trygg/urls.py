@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from trygg import views
 from trygg.api import api
+from trygg.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 
-from tests.world import build_world
+from tests.world import authenticator_of, build_world, code_from
+from trygg.partners.access import must_use_two_factor
 from trygg.reports.models import Report
 
 pytestmark = [
@@ -16,10 +18,17 @@ pytestmark = [
 
 
 def log_in(page, base_url, username):
+    """Log in through the form; a coordinator also types the code from her phone app."""
+    user = User.objects.get(username=username)
+    device = authenticator_of(user) if must_use_two_factor(user) else None
     page.goto(f"{base_url}/logga-in/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill("secret-pass-123")
     page.get_by_role("button", name="Logga in").click()
+    if device is not None:
+        page.wait_for_url("**/tvafaktor/?next=*")
+        page.get_by_label("Kod").fill(code_from(device))
+        page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url(f"{base_url}/")
 
 

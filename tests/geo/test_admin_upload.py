@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.world import LUGNVIK, TryggTestCase, square
+from tests.world import LUGNVIK, TryggTestCase, sign_in, square
 from trygg.geo.models import Area
 
 URL = reverse("admin:geo_area_upload")
@@ -44,7 +44,7 @@ class AreaUploadTests(TryggTestCase):
         self.w.adam.save()
         perms = Permission.objects.filter(content_type__app_label="geo")
         self.w.adam.user_permissions.set(perms)
-        self.client.force_login(self.w.adam)
+        sign_in(self.client, self.w.adam)
         # The messages asserted below are the English originals: adam chose English.
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
@@ -130,7 +130,7 @@ class AreaUploadTests(TryggTestCase):
 
     def test_staff_without_area_permissions_may_not_upload(self):
         clerk = User.objects.create_user("clerk", is_staff=True)
-        self.client.force_login(clerk)
+        sign_in(self.client, clerk)
         self.assertEqual(
             self.upload(collection(feature("X", polygon(14.61, 63.16)))).status_code, 403
         )

@@ -5,14 +5,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.world import TryggTestCase
+from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import authenticate_token, create_api_token
 from trygg.partners.models import ApiToken
 
 
 class ProfileTests(TryggTestCase):
     def setUp(self):
-        self.client.force_login(self.w.karl)
+        sign_in(self.client, self.w.karl)
 
     def test_it_asks_anonymous_people_to_log_in(self):
         self.client.logout()

@@ -6,7 +6,7 @@ address or reporter; HIDDEN: not listed, and 404 on its own URL.
 
 from __future__ import annotations
 
-from tests.world import TryggTestCase, report_data
+from tests.world import TryggTestCase, report_data, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 
@@ -60,7 +60,7 @@ class WhoSeesWhatTests(TryggTestCase):
             url = "/api/v1/reports" if path == "api_list" else f"/api/v1/reports/{report.pk}"
             response = self.client.get(url, **headers)
         else:
-            self.client.force_login(user)
+            sign_in(self.client, user)
             url = {
                 "page_list": "/rapporter/",
                 "page_detail": f"/rapporter/{report.pk}/",

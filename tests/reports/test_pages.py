@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data
+from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data, sign_in
 from trygg.reports.actions import submit_report
 from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
@@ -37,7 +37,7 @@ def png(name="photo.png"):
 
 class PageTestCase(TryggTestCase):
     def as_user(self, user):
-        self.client.force_login(user)
+        sign_in(self.client, user)
         return self.client
 
     def store(self, user, org, **overrides):

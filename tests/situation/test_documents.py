@@ -11,7 +11,7 @@ from pathlib import Path
 from django.test import SimpleTestCase
 
 from tests.situation.test_picture import at, centrum, lugnvik
-from tests.world import TryggTestCase
+from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
 from trygg.situation.models import Assessment
@@ -65,7 +65,7 @@ class KnownDocumentsTests(TryggTestCase):
         )
 
     def get(self, url: str, user=None, **headers):
-        self.client.force_login(user or self.w.anna)
+        sign_in(self.client, user or self.w.anna)
         return self.client.get(url, **headers)
 
     def api(self, query: str) -> dict:

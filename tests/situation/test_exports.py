@@ -10,7 +10,7 @@ import math
 from openpyxl import load_workbook
 
 from tests.situation.test_picture import at, centrum, lugnvik
-from tests.world import TryggTestCase
+from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
 from trygg.situation.exports import FIELDS
@@ -80,7 +80,7 @@ class ExportTestCase(TryggTestCase):
         return response.json()
 
     def download(self, path: str, user=None, status: int = 200):
-        self.client.force_login(user or self.w.anna)
+        sign_in(self.client, user or self.w.anna)
         response = self.client.get(f"/lagesbild/2380/{path}")
         self.assertEqual(response.status_code, status, response.content[:500])
         return response

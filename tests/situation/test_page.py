@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from tests.situation.test_picture import at, centrum, lugnvik
-from tests.world import TryggTestCase
+from tests.world import TryggTestCase, sign_in
 from trygg.geo.models import Area
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
@@ -86,7 +86,7 @@ class PageTestCase(TryggTestCase):
         self.assertTrue(text in html, f"{text!r} is not on the page")
 
     def page(self, path: str, user=None, status: int = 200):
-        self.client.force_login(user or self.w.anna)
+        sign_in(self.client, user or self.w.anna)
         response = self.client.get(path)
         self.assertEqual(response.status_code, status, response.content[:2000])
         return response
@@ -220,7 +220,7 @@ class SituationAccessTests(PageTestCase):
 
 class AssessmentTests(PageTestCase):
     def post(self, user, text="Oroligt i Centrum på lördagsnätterna."):
-        self.client.force_login(user)
+        sign_in(self.client, user)
         return self.client.post("/lagesbild/2380/bedomning/", {"period": "2026-W47", "text": text})
 
     def test_a_coordinator_saves_the_assessment_of_the_period(self):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from tests.situation.test_picture import ZONE, at, centrum, lugnvik
-from tests.world import IN_THE_HOLE, TryggTestCase, build_world, report_data
+from tests.world import IN_THE_HOLE, TryggTestCase, build_world, report_data, sign_in
 from trygg.reports.actions import submit_reports
 from trygg.situation.actions import PublicationRefused, publish_period
 from trygg.situation.models import Publication
@@ -35,7 +35,7 @@ def submit(world, items) -> None:
 class PublishTests(TryggTestCase):
     def post(self, user, status: int, **data):
         if user:
-            self.client.force_login(user)
+            sign_in(self.client, user)
         response = self.client.post("/lagesbild/2380/publicera", data)
         self.assertEqual(response.status_code, status, response.content[:300])
         return response
@@ -73,7 +73,7 @@ class PublishTests(TryggTestCase):
         self.post(self.w.anna, 400, period="2026-W47", action="delete")
 
     def test_it_refuses_get(self):
-        self.client.force_login(self.w.anna)
+        sign_in(self.client, self.w.anna)
         self.assertEqual(self.client.get("/lagesbild/2380/publicera").status_code, 405)
 
 
@@ -112,7 +112,7 @@ class PublicPageTests(TryggTestCase):
 
     def test_a_logged_in_member_sees_the_same_public_version(self):
         anonymous = self.client.get("/oppen/2380/2026-W47.json").json()
-        self.client.force_login(self.w.anna)
+        sign_in(self.client, self.w.anna)
         self.assertEqual(self.client.get("/oppen/2380/2026-W47.json").json(), anonymous)
 
     def test_filters_are_ignored_so_no_small_count_follows_by_subtraction(self):
@@ -132,7 +132,7 @@ class PublicPageTests(TryggTestCase):
         self.assertEqual(self.client.get("/oppen/9999/").status_code, 404)
 
     def test_unpublishing_takes_it_down(self):
-        self.client.force_login(self.w.anna)
+        sign_in(self.client, self.w.anna)
         self.client.post("/lagesbild/2380/publicera", {"period": "2026-W47", "action": "unpublish"})
         self.assertEqual(self.client.get("/oppen/2380/2026-W47/").status_code, 404)
 
@@ -267,7 +267,7 @@ class PublishingRulesTests(TryggTestCase):
 
     def test_the_page_says_why_a_publication_was_refused(self):
         self.publish("2026-W46+2")
-        self.client.force_login(self.w.anna)
+        sign_in(self.client, self.w.anna)
         response = self.client.post(
             "/lagesbild/2380/publicera", {"period": "2026-W47", "action": "publish"}, follow=True
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -96,3 +97,17 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
     return Membership.objects.of(user).order_by(
         "organisation__municipality__name", "organisation__name"
     )
+
+
+# Roles whose sessions must pass a second factor: they read every report's free
+# text, or change who may read it.
+TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def must_use_two_factor(user: Any) -> bool:
+    """Whether `user`'s web session needs a TOTP or recovery code after the password."""
+    if not settings.TWO_FACTOR_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return any(roles & TWO_FACTOR_ROLES for roles in standing_of(user).roles.values())

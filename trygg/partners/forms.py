@@ -18,3 +18,14 @@ class ApiTokenForm(forms.Form):
         choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
         initial=365,
     )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("Six digits from the authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

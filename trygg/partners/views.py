@@ -1,17 +1,37 @@
-"""The profile page: memberships and personal API tokens."""
+"""The profile page (memberships, API tokens, second factor) and the second-factor pages."""
 
 from __future__ import annotations
 
+import textwrap
+from base64 import b32encode
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trygg.partners import access
-from trygg.partners.actions import create_api_token, revoke_api_token
-from trygg.partners.forms import ApiTokenForm
+from trygg.partners.actions import (
+    confirm_totp_enrolment,
+    create_api_token,
+    replace_recovery_codes,
+    revoke_api_token,
+    start_totp_enrolment,
+    verify_second_factor,
+)
+from trygg.partners.forms import ApiTokenForm, SecondFactorForm
+
+ENROLMENT_SESSION_KEY = "trygg_totp_enrolment"
 
 
 def _profile_page(
@@ -22,6 +42,8 @@ def _profile_page(
         "tokens": access.api_tokens_of(request.user),
         "form": form,
         "secret": secret,
+        "has_second_factor": user_has_device(request.user),
+        "must_use_second_factor": access.must_use_two_factor(request.user),
     }
     return render(request, "partners/profile.html", context, status=status)
 
@@ -54,3 +76,90 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     revoke_api_token(token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("partners:profile")
+
+
+def _next_path(request: HttpRequest) -> str:
+    """Where to go after the second factor: `next` if it is ours, else home."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return settings.LOGIN_REDIRECT_URL
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for the code from the authenticator app, or a recovery code."""
+    if not user_has_device(request.user):
+        return redirect("partners:two_factor_enrol")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if verify_second_factor(request=request, code=form.cleaned_data["code"]):
+            return redirect(_next_path(request))
+        form.add_error("code", _("Wrong or already used code. Wait a moment and try again."))
+    status = 400 if form.errors else 200
+    context = {"form": form, "next": _next_path(request)}
+    return render(request, "partners/two_factor.html", context, status=status)
+
+
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: a QR code, then one code from the app to confirm it."""
+    # Only a session that has passed its second factor may replace a device:
+    # otherwise a stolen password alone would be enough to enrol a new phone.
+    if user_has_device(request.user) and not request.user.is_verified():
+        return redirect("partners:two_factor")
+    form = SecondFactorForm(request.POST or None)
+    device = _pending_device(request)
+    if request.method == "POST" and device is not None and form.is_valid():
+        codes = confirm_totp_enrolment(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if codes:
+            del request.session[ENROLMENT_SESSION_KEY]
+            context = {"codes": codes, "next": _next_path(request)}
+            return render(request, "partners/recovery_codes.html", context)
+        form.add_error("code", _("The code did not match. Check the phone's clock and try again."))
+    if device is None or request.method == "GET":
+        device = start_totp_enrolment(user=request.user)
+        request.session[ENROLMENT_SESSION_KEY] = device.pk
+    context = {
+        "form": form,
+        "next": _next_path(request),
+        "qr_svg": _qr_svg(device.config_url),
+        # For typing into an app that cannot scan, in groups of four as apps show it.
+        "secret": " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
+    }
+    return render(
+        request, "partners/two_factor_enrol.html", context, status=400 if form.errors else 200
+    )
+
+
+def _pending_device(request: HttpRequest) -> TOTPDevice | None:
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    return TOTPDevice.objects.filter(user=request.user, pk=pk, confirmed=False).first()
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    # The SVG is built by qrcode from our own URL, so it is safe to embed.
+    return mark_safe(image.to_string(encoding="unicode"))
+
+
+@login_required
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect("partners:two_factor")
+    codes = replace_recovery_codes(user=request.user)
+    return render(request, "partners/recovery_codes.html", {"codes": codes, "next": "/profil/"})
+
+
+def locked_out(
+    request: HttpRequest, _original: Any = None, _credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked username: 429 and when to try again, in our words."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -65,6 +66,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja's only 400 is a body it cannot parse: bad input like any other, so it
+        # gets the documented 422 shape rather than a status no operation declares.
+        error = {"index": 0, "field": "__root__", "message": _("The body is not valid JSON.")}
+        return api.create_response(request, {"detail": [error]}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Router
 
 from trygg.geo.access import visible_areas
-from trygg.reports.schemas import FeatureCollection
+from trygg.reports.schemas import ErrorOut, FeatureCollection
 
 router = Router(tags=["areas"])
 
 
-@router.get("/areas", response=FeatureCollection)
+@router.get("/areas", response={200: FeatureCollection, 401: ErrorOut})
 def list_areas(request: HttpRequest, municipality: str | None = None) -> dict[str, Any]:
     """Areas of the municipalities you are a member of, as a GeoJSON FeatureCollection."""
     areas = visible_areas(request.auth).select_related("municipality")

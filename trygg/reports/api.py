@@ -34,7 +34,7 @@ def _payload(report_in: ReportIn) -> dict[str, Any]:
     return report_in.model_dump(exclude_none=True, exclude={"organisation"})
 
 
-@router.post("/reports", response={200: ReportOut, 201: ReportOut, 422: ErrorOut})
+@router.post("/reports", response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 422: ErrorOut})
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     """Store one report. 201 when stored; 200 with the stored report when its client_id was seen."""
     organisation = access.reporting_organisation_for(request.auth, payload.organisation)
@@ -45,7 +45,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, A
     return Status(201 if created else 200, report_record(stored, details=True))
 
 
-@router.post("/reports/batch", response={201: BatchOut, 422: ErrorOut})
+@router.post("/reports/batch", response={201: BatchOut, 401: ErrorOut, 422: ErrorOut})
 def create_reports(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
     """Store up to 10,000 reports: all of them, or none with 422 naming every bad item."""
     organisation = access.reporting_organisation_for(request.auth, payload.organisation)
@@ -83,7 +83,7 @@ def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
     return queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=uuid))
 
 
-@router.get("/reports", response={200: ReportPage, 422: ErrorOut})
+@router.get("/reports", response={200: ReportPage, 401: ErrorOut, 422: ErrorOut})
 def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     """Reports you may see, newest first. Dates are `YYYY-MM-DD` (until: inclusive) or ISO times."""
     if not 1 <= params.limit <= 1000:
@@ -99,14 +99,14 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     return {"items": items, "next_cursor": _encode_cursor(page[-1]) if more else None}
 
 
-@router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
+@router.get("/reports/{report_id}", response={200: ReportOut, 401: ErrorOut, 404: ErrorOut})
 def get_report(request: HttpRequest, report_id: str) -> dict[str, Any]:
     """One report; 404 when it does not exist or you may not see it."""
     report = access.get_report_for(request.auth, report_id)
     return report_record(report, details=access.shows_details(request.auth, report))
 
 
-@router.get("/categories", response=list[CategoryOut], tags=["categories"])
+@router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, tags=["categories"])
 def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
     """The category taxonomy: stable codes with Swedish and English names."""
     return [

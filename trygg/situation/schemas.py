@@ -7,6 +7,14 @@ from typing import Any
 from ninja import Field, Schema
 
 
+class SituationParams(Schema):
+    municipality: str | None = Field(None, description="Code; default: your only municipality")
+    period: str | None = Field(None, description="Period key", examples=["2026-W47"])
+    from_: str | None = Field(None, alias="from", description="First day, YYYY-MM-DD")
+    to: str | None = Field(None, description="Last day (inclusive), YYYY-MM-DD")
+    category: str | None = Field(None, description="Category codes, comma-separated")
+
+
 class PeriodOut(Schema):
     key: str = Field(examples=["2026-W47"])
     kind: str = Field(description="week, weeks, month, tertial, year or custom")

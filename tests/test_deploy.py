@@ -1,0 +1,198 @@
+"""Web hardening: Django's deployment check, security headers, and CSRF on every POST form."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.test import Client, SimpleTestCase
+
+from tests.reports.test_pages import form_data
+from tests.world import TryggTestCase, sign_in
+from trygg.partners.actions import create_api_token
+
+TRYGG = Path(sys.executable).with_name("trygg")
+PACKAGE = Path(__file__).resolve().parent.parent / "trygg"
+# Set by tests/pytest_env.py for the test server; production leaves them to settings.py.
+TEST_ONLY = (
+    "DEBUG",
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "STATIC_MANIFEST",
+)
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The environment of a production server: no DEBUG, a strong key, one host."""
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    env["SECRET_KEY"] = secrets.token_urlsafe(45)  # 60 characters, ~270 bits
+    env["ALLOWED_HOSTS"] = "trygg.example.se"
+    env.update(overrides)
+    return env
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [str(TRYGG), "check", "--deploy", "--fail-level", "WARNING"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+class DeployCheckTests(SimpleTestCase):
+    def test_it_passes_check_deploy_under_production_settings(self):
+        env = production_env()
+        self.assertEqual(len(env["SECRET_KEY"]), 60)
+        result = check_deploy(env)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("System check identified no issues", result.stdout)
+        self.assertNotRegex(result.stdout + result.stderr, r"security\.W\d+")
+
+    def test_it_fails_check_deploy_when_cookies_are_not_secure(self):
+        # The check above can fail: turning one protection off is reported.
+        result = check_deploy(production_env(SECURE_COOKIES="false", SECURE_HSTS_SECONDS="0"))
+        self.assertNotEqual(result.returncode, 0)
+        for warning in ("security.W004", "security.W012", "security.W016"):
+            self.assertIn(warning, result.stdout + result.stderr)
+
+
+def policy(header: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy header as {directive: [sources]}."""
+    parts = (part.split() for part in header.split(";") if part.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+class SecurityHeaderTests(TryggTestCase):
+    PAGES = ["/", "/rapporter/", "/rapportera/", "/profil/", "/lagesbild/2380/", "/oppen/2380/"]
+
+    def assert_hardened(self, response):
+        self.assertEqual(response.status_code, 200)
+        csp = policy(response["Content-Security-Policy"])
+        self.assertEqual(csp["script-src"], ["'self'"])
+        self.assertEqual(csp["object-src"], ["'none'"])
+        self.assertEqual(csp["frame-ancestors"], ["'none'"])
+        self.assertEqual(csp["base-uri"], ["'self'"])
+        self.assertNotIn("'unsafe-inline'", csp.get("default-src", []))
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+
+    def assert_no_inline_script(self, html: str):
+        """The CSP would block inline script, so none may be needed: only src= and JSON data."""
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            self.assertTrue("src=" in tag or 'type="application/json"' in tag, tag)
+        self.assertNotRegex(html, r"<[^>]+\son[a-z]+\s*=")
+        self.assertNotIn("javascript:", html)
+
+    def test_every_page_carries_the_security_headers_and_no_inline_script(self):
+        sign_in(self.client, self.w.anna)
+        for url in self.PAGES:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assert_hardened(response)
+                self.assert_no_inline_script(response.content.decode())
+
+    def test_the_login_page_carries_them_too(self):
+        response = self.client.get("/logga-in/")
+        self.assert_hardened(response)
+        self.assert_no_inline_script(response.content.decode())
+
+
+def post_forms_in_templates() -> set[tuple[str, str]]:
+    """(template, action) of every <form method="post"> in Trygg's templates."""
+    found = set()
+    for template in PACKAGE.glob("**/templates/**/*.html"):
+        name = str(template).split("/templates/", 1)[1]
+        for tag in re.findall(r"<form\b[^>]*>", template.read_text(), flags=re.IGNORECASE):
+            if re.search(r"method=\"post\"", tag, flags=re.IGNORECASE):
+                action = re.search(r'action="([^"]*)"', tag)
+                found.add((name, action.group(1) if action else ""))
+    return found
+
+
+class CsrfTests(TryggTestCase):
+    """Every POST form refuses a request without the CSRF token (403), and takes one with it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.root = User.objects.create_superuser("root", password="secret-pass-123")
+        cls.token, _secret = create_api_token(user=cls.w.karl, name="Import")
+
+    def forms(self):
+        """(template, action) -> (who posts, URL, data)."""
+        w = self.w
+        return {
+            ("registration/login.html", "{% url 'login' %}"): (
+                None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
+            ),
+            ("base.html", "{% url 'logout' %}"): (w.karl, "/logga-ut/", {}),
+            ("base.html", "{% url 'set_language' %}"): (
+                w.karl, "/i18n/setlang/", {"language": "en"}
+            ),
+            ("reports/new.html", ""): (w.karl, "/rapportera/", form_data()),
+            ("reports/new.html", "{% url 'reports:all_calm' %}"): (
+                w.karl, "/rapportera/lugnt/", {}
+            ),
+            ("partners/profile.html", "{% url 'partners:create_token' %}"): (
+                w.karl, "/profil/nycklar/", {"name": "Ny", "valid_days": "30"}
+            ),
+            ("partners/profile.html", "{% url 'partners:revoke_token' token.pk %}"): (
+                w.karl, f"/profil/nycklar/{self.token.pk}/aterkalla/", {}
+            ),
+            ("partners/two_factor.html", "{% url 'partners:two_factor' %}"): (
+                w.anna, "/tvafaktor/", {"code": "000000"}
+            ),
+            ("partners/two_factor_enrol.html", "{% url 'partners:two_factor_enrol' %}"): (
+                w.anna, "/tvafaktor/aktivera/", {"code": "000000"}
+            ),
+            ("situation/page.html", "{% url 'situation:assessment' municipality.code %}"): (
+                w.anna, "/lagesbild/2380/bedomning/", {"period": "2026-W01", "text": "Lugnt."}
+            ),
+            ("situation/page.html", "{{ publish_url }}"): (
+                w.anna, "/lagesbild/2380/publicera", {"period": "2025-W01"}
+            ),
+            ("admin/geo/area/upload.html", ""): (self.root, "/admin/geo/area/upload/", {}),
+        }  # fmt: skip
+
+    def post(self, user, url, data, *, with_token: bool):
+        client = Client(enforce_csrf_checks=True)
+        if user is not None:
+            sign_in(client, user)
+        client.get("/logga-in/" if user is None else "/")  # sets the CSRF cookie
+        if with_token:
+            data = {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+        return client.post(url, data)
+
+    def test_it_knows_every_post_form_in_the_templates(self):
+        # A new form fails here until it is added to forms() and so tested below.
+        self.assertEqual(post_forms_in_templates(), set(self.forms()))
+
+    def test_a_post_without_the_token_is_refused_on_every_form(self):
+        for (template, _action), (user, url, data) in self.forms().items():
+            with self.subTest(template=template, url=url):
+                response = self.post(user, url, data, with_token=False)
+                self.assertEqual(response.status_code, 403)
+                self.assertIn(b"CSRF", response.content)
+
+    def test_the_same_post_with_the_token_is_let_through(self):
+        for (template, _action), (user, url, data) in self.forms().items():
+            with self.subTest(template=template, url=url):
+                response = self.post(user, url, data, with_token=True)
+                self.assertNotEqual(response.status_code, 403, response.content[:300])
+
+    def test_posts_without_a_template_form_are_refused_too(self):
+        # The recovery-code renewal and the admin's own forms (an action on tokens).
+        cases = [
+            (self.w.anna, "/tvafaktor/reservkoder/", {}),
+            (self.root, "/admin/partners/apitoken/", {"action": "revoke"}),
+        ]
+        for user, url, data in cases:
+            with self.subTest(url=url):
+                response = self.post(user, url, data, with_token=False)
+                self.assertEqual(response.status_code, 403)
+                self.assertIn(b"CSRF", response.content)

@@ -134,22 +134,28 @@ def _throwaway_cluster() -> Iterator[str]:
 # --- set-up and counting, in a child process on the measured database --------
 
 
-def _child(action: str, url: str, tmp: Path) -> dict[str, Any]:
+def child(action: str, url: str, tmp: Path, *, pool: int = POOL) -> dict[str, Any]:
+    """What `_prepare` or `_count` wrote, run in a child process on database `url`.
+
+    prepare: {"token", "settings" (module to serve), "bodies" (`pool` JSON reports)};
+    count: {"client_ids": {client_id: rows}}.
+    """
     out = tmp / f"{action}.json"
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": url}
     command = [sys.executable, __file__, "--child", action, "--out", str(out)]
+    command += ["--pool", str(pool)]
     subprocess.run(command, env=env, check=True, cwd=ROOT, timeout=300)
     result: dict[str, Any] = json.loads(out.read_text())
     return result
 
 
-def _prepare(out: Path) -> None:
-    token, bodies, settings_module = api_post._setup(POOL)
+def _prepare(out: Path, pool: int) -> None:
+    token, bodies, settings_module = api_post._setup(pool)
     data = {"token": token, "settings": settings_module, "bodies": [b.decode() for b in bodies]}
     out.write_text(json.dumps(data))
 
 
-def _count(out: Path) -> None:
+def _count(out: Path, pool: int) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
@@ -324,7 +330,7 @@ def _client(number: int, run: Run, tally: Tally) -> None:
 def measure(kind: str, tmp: Path, *, clients: int, seconds: float) -> dict[str, Any]:
     """Counts of one run on a fresh database of `kind` ("sqlite" or "postgres")."""
     with fresh_database(kind, tmp) as url:
-        setup = _child("prepare", url, tmp)
+        setup = child("prepare", url, tmp)
         env = {**SERVER_ENV, "DATABASE_URL": url}
         server = Server(api_post._free_port(), setup["settings"], tmp / "gunicorn.log", env)
         server.start()
@@ -332,7 +338,7 @@ def measure(kind: str, tmp: Path, *, clients: int, seconds: float) -> dict[str, 
             tallies, kill = _load_with_kill(server, setup, clients, seconds)
         finally:
             server.stop()
-        stored = Counter(_child("count", url, tmp)["client_ids"])
+        stored = Counter(child("count", url, tmp)["client_ids"])
     return {"bench": f"durability_{kind}", **_summary(tallies, stored, kill)}
 
 
@@ -416,9 +422,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--child", choices=["prepare", "count"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pool", type=int, default=POOL, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        (_prepare if args.child == "prepare" else _count)(args.out)
+        (_prepare if args.child == "prepare" else _count)(args.out, args.pool)
         return 0
     # SIGTERM (a timeout, a CI cancel) must still run the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from trygg.partners.models import ApiToken, Membership, Municipality, Role
+from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality, Role
 
 # Roles that see the partnership's shared reports (without others' free text).
 SHARED_VIEW_ROLES = frozenset({Role.PARTNER, Role.STEERING, Role.COORDINATOR, Role.ADMIN})
@@ -111,3 +111,16 @@ def must_use_two_factor(user: Any) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return any(roles & TWO_FACTOR_ROLES for roles in standing_of(user).roles.values())
+
+
+def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
+    """Audit events a coordinator may read: those of her municipalities (all, for a superuser)."""
+    standing = standing_of(user)
+    if standing.is_superuser:
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(municipality_id__in=standing.coordinator_municipalities())
+
+
+def may_read_audit_log(user: Any) -> bool:
+    standing = standing_of(user)
+    return standing.is_superuser or bool(standing.coordinator_municipalities())

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from trygg.partners.actions import revoke_api_token
-from trygg.partners.models import ApiToken, Membership, Municipality, Organisation
+from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality, Organisation
 
 
 @admin.register(Municipality)
@@ -93,3 +93,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
             revoke_api_token(token)
         message = ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", len(active))
         self.message_user(request, message % {"n": len(active)}, messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the system alone and never edited."""
+
+    list_display = ["at", "actor_name", "action", "target", "municipality_id", "address"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "target"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

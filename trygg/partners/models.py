@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -164,3 +164,57 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         expired = self.expires_at is not None and self.expires_at <= timezone.now()
         return self.revoked_at is None and not expired
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Append-only: rows are written once and never changed or removed from the app."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who read, exported or changed what, when and from where. Never free text.
+
+    The actor and municipality are plain numbers with the actor's name copied
+    in, not foreign keys: deleting a user or an organisation must neither
+    cascade into the log nor rewrite it. A database trigger refuses updates
+    (migration 0003), so not even a raw UPDATE can edit history.
+    """
+
+    class Action(models.TextChoices):
+        READ_DETAILS = "read_details", _("Read reports with free text")
+        EXPORT = "export", _("Export")
+        PERMISSION = "permission", _("Permission change")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True)
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    municipality_id = models.BigIntegerField(_("municipality id"), null=True, db_index=True)
+    target = models.CharField(_("target"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict)
+    address = models.GenericIPAddressField(_("from address"), null=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["municipality_id", "-at"], name="audit_municipality_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")

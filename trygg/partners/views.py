@@ -11,7 +11,8 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -30,6 +31,7 @@ from trygg.partners.actions import (
     verify_second_factor,
 )
 from trygg.partners.forms import ApiTokenForm, SecondFactorForm
+from trygg.partners.models import AuditEvent
 
 ENROLMENT_SESSION_KEY = "trygg_totp_enrolment"
 
@@ -163,3 +165,22 @@ def locked_out(
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the coordinator's municipalities, newest first; read-only for everyone."""
+    if not access.may_read_audit_log(request.user):
+        raise Http404("No audit log")
+    events = access.audit_events_for(request.user)
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    if who := request.GET.get("who", "").strip():
+        events = events.filter(actor_name=who)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "actions": AuditEvent.Action.choices, "chosen": request.GET}
+    return render(request, "partners/audit_log.html", context)

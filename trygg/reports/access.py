@@ -6,10 +6,15 @@
   reports shared with the partnership, without free text, address, photo or reporter.
 - Reporters see only their own organisation's reports.
 - Anyone else sees nothing: a report they may not see is a 404, never a 403.
+
+Every time free text of another organisation's report is shown, to anyone,
+`details_shown` writes it to the audit log: pages, map data, exports and the
+API all ask it, never `shows_details` alone, when they are about to show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +23,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from trygg.partners import audit
 from trygg.partners.access import standing_of
-from trygg.partners.models import Organisation
+from trygg.partners.models import AuditEvent, Organisation
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Report
 
@@ -50,6 +56,28 @@ def shows_details(user: Any, report: Report) -> bool:
         or report.organisation_id in standing.organisation_ids
         or report.municipality_id in standing.coordinator_municipalities()
     )
+
+
+def details_shown(user: Any, reports: Sequence[Report]) -> list[bool]:
+    """Per report, whether `user` is shown its details; the ones of other organisations are audited.
+
+    Call it with exactly the reports about to be shown, once per response.
+    """
+    flags = [shows_details(user, report) for report in reports]
+    own = standing_of(user).organisation_ids
+    revealed: dict[int, list[str]] = {}
+    for report, shown in zip(reports, flags, strict=True):
+        if shown and report.organisation_id not in own:
+            revealed.setdefault(report.municipality_id, []).append(str(report.pk))
+    for municipality_id, ids in revealed.items():
+        audit.record(
+            actor=user,
+            action=AuditEvent.Action.READ_DETAILS,
+            target="reports",
+            municipality_ids=[municipality_id],
+            detail={"reports": ids, "count": len(ids)},
+        )
+    return flags
 
 
 def get_report_for(user: Any, report_id: UUID | str) -> Report:

@@ -95,7 +95,8 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     page = list(queryset[: params.limit + 1])
     more = len(page) > params.limit
     page = page[: params.limit]
-    items = [report_record(r, details=access.shows_details(request.auth, r)) for r in page]
+    flags = access.details_shown(request.auth, page)
+    items = [report_record(r, details=d) for r, d in zip(page, flags, strict=True)]
     return {"items": items, "next_cursor": _encode_cursor(page[-1]) if more else None}
 
 
@@ -103,7 +104,8 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
 def get_report(request: HttpRequest, report_id: str) -> dict[str, Any]:
     """One report; 404 when it does not exist or you may not see it."""
     report = access.get_report_for(request.auth, report_id)
-    return report_record(report, details=access.shows_details(request.auth, report))
+    [details] = access.details_shown(request.auth, [report])
+    return report_record(report, details=details)
 
 
 @router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, tags=["categories"])

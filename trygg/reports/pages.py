@@ -13,7 +13,7 @@ from trygg.geo.access import visible_areas
 from trygg.geo.models import Area
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
-from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.filters import ReportFilter
 from trygg.reports.models import Category, Report
 
@@ -72,7 +72,10 @@ def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
     truncated = len(reports) > MAP_LIMIT
-    features = [_feature(r, details=shows_details(user, r)) for r in reports[:MAP_LIMIT]]
+    shown = list(reports[:MAP_LIMIT])
+    features = [
+        _feature(r, details=d) for r, d in zip(shown, details_shown(user, shown), strict=True)
+    ]
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -88,7 +91,11 @@ class ListRow:
 
 
 def list_rows(user: Any, reports: Iterable[Report]) -> list[ListRow]:
-    return [ListRow(report=r, details=shows_details(user, r)) for r in reports]
+    reports = list(reports)
+    return [
+        ListRow(report=r, details=d)
+        for r, d in zip(reports, details_shown(user, reports), strict=True)
+    ]
 
 
 def listed_reports(user: Any, report_filter: ReportFilter) -> QuerySet[Report]:

@@ -22,6 +22,7 @@ from trygg.reports.models import Report
 
 PAGE_SIZE = 50
 PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+PHOTO_POLICY = "default-src 'none'; sandbox"
 
 
 def _form_page(request: HttpRequest, form: ReportForm, organisations: list[Any]) -> HttpResponse:
@@ -120,7 +121,8 @@ def map_data(request: HttpRequest) -> JsonResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, report_id)
-    context = {"report": report, "details": access.shows_details(request.user, report)}
+    [details] = access.details_shown(request.user, [report])
+    context = {"report": report, "details": details}
     return render(request, "reports/detail.html", context)
 
 
@@ -129,11 +131,14 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
     """The photo, only to those who may see the report's details; never a public URL."""
     report = access.get_report_for(request.user, report_id)
     extension = report.photo.name.rsplit(".", 1)[-1].lower() if report.photo else ""
-    if not access.shows_details(request.user, report) or extension not in PHOTO_TYPES:
+    if extension not in PHOTO_TYPES or not access.details_shown(request.user, [report])[0]:
         raise Http404("No photo")
     response = FileResponse(report.photo.open("rb"), content_type=PHOTO_TYPES[extension])
+    # No file name: the uploader's name is never echoed back (the stored one is ours).
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the photo is a sandboxed document that may load and run nothing.
+    response["Content-Security-Policy"] = PHOTO_POLICY
     # Personal-ish data: keep it out of shared caches.
     response["Cache-Control"] = "private, max-age=3600"
     return response

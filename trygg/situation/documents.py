@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
+from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.reports.intake import ReportRejected
 from trygg.situation import charts, staticmap
@@ -63,6 +64,7 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@audited_export
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The lägesbild as a PDF document for the meeting, downloaded as a file."""
     try:

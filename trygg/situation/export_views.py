@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
+from trygg.partners.audit import audited_export
 from trygg.reports.intake import ReportRejected
 from trygg.situation import exports
 from trygg.situation.access import get_partnership_for
@@ -61,6 +62,7 @@ def _name(picture: Picture, part: str, ext: str) -> str:
 
 
 @login_required
+@audited_export
 def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The headline and area tables as CSV (`?table=headline` for the headline) or XLSX."""
     if fmt not in TABLE_TYPES:
@@ -86,6 +88,7 @@ def _geojson(value: dict[str, Any], name: str) -> HttpResponse:
 
 
 @login_required
+@audited_export
 def export_areas(request: HttpRequest, code: str) -> HttpResponse:
     """Every area with its counts and flags for the selection."""
     try:
@@ -98,6 +101,7 @@ def export_areas(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@audited_export
 def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
     """The map's significant Gi* cells for the selection."""
     try:
@@ -108,6 +112,7 @@ def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@audited_export
 def export_points(request: HttpRequest, code: str) -> HttpResponse:
     """The period's report points the user may see, free text only where allowed."""
     partnership = get_partnership_for(request.user, code)

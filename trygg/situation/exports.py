@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.pages import MAP_LIMIT
 from trygg.situation import queries
 from trygg.situation.periods import Period
@@ -187,7 +187,10 @@ def point_features(
         .select_related("category", "area")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
-    features = [_point(r, details=shows_details(user, r)) for r in reports[:MAP_LIMIT]]
+    shown = list(reports[:MAP_LIMIT])
+    features = [
+        _point(r, details=d) for r, d in zip(shown, details_shown(user, shown), strict=True)
+    ]
     return {
         "type": "FeatureCollection",
         "features": features,

@@ -23,7 +23,7 @@ from trygg.analysis.timeofweek import time_of_week
 from trygg.geo.access import visible_areas
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.reports.access import shows_details, visible_reports
+from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.situation import queries
 from trygg.situation.picture import (
@@ -174,4 +174,5 @@ def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list
         .select_related("category", "organisation")
         .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
     )
-    return [RecentReport(r, shows_details(user, r)) for r in reports]
+    reports = list(reports)
+    return [RecentReport(r, d) for r, d in zip(reports, details_shown(user, reports), strict=True)]

@@ -36,7 +36,7 @@ def _open(upload: Any) -> Image.Image:
     """The upload's image header, read by content; only our three formats are tried."""
     upload.seek(0)
     try:
-        # `formats` keeps Pillow's other decoders (EPS, SVG-ish, PSD…) away from uploads.
+        # `formats` keeps Pillow's other decoders (EPS, PSD, TGA…) away from uploads.
         image = Image.open(upload, formats=list(ALLOWED_FORMATS))
     except UnidentifiedImageError:
         raise _refuse(_("Only JPEG, PNG or WebP photos.")) from None

@@ -90,10 +90,10 @@ class Watch:
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             self.problems.append(f"CSP: {message.text}")
 
-    def visit(self, page, url, *literal):
+    def visit(self, page, url, *literal, status=200):
         """Open `url`, let its scripts settle, and check it showed `literal` as text."""
         response = page.goto(url)
-        assert response.status == 200, url
+        assert response.status == status, url
         page.wait_for_load_state("networkidle")
         self.check(page, url, *literal)
 
@@ -164,6 +164,10 @@ def test_anna_sees_payloads_as_text_on_the_picture_area_profile_pdf_and_charts(
     scripts = [p for p in watch.problems if "data:image/png" not in p]
     assert scripts == []
     watch.problems.clear()
+
+    # A bad filter is echoed in the error; the audit log shows paths with their queries.
+    watch.visit(page, f"{base}/lagesbild/2380/?period={key}&category={SVG}", status=400)
+    watch.visit(page, f"{base}/logg/")
 
     page.goto(f"{base}/lagesbild/2380/?period={key}")
     with page.expect_download() as download_info:

@@ -197,6 +197,18 @@ def _clean_numbers(item: _Item) -> None:
             item.row[field] = value
 
 
+def _storable(text: str) -> bool:
+    """False for NUL (PostgreSQL refuses it in text) and lone surrogates (no UTF-8 form,
+    so neither database driver can send them; JSON's "\\ud800" escape makes one)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _clean_text_and_choices(item: _Item) -> None:
     for field, limit in TEXT_LIMITS.items():
         value = item.raw.get(field)
@@ -206,7 +218,7 @@ def _clean_text_and_choices(item: _Item) -> None:
             item.fail(field, _("Must be text."))
         elif len(value) > limit:
             item.fail(field, _("At most %(n)d characters.") % {"n": limit})
-        elif "\x00" in value:
+        elif not _storable(value):
             item.fail(field, _("Contains a forbidden character."))
         else:
             item.row[field] = value.strip()
@@ -214,7 +226,8 @@ def _clean_text_and_choices(item: _Item) -> None:
         value = item.raw.get(field)
         if value in (None, ""):
             continue
-        if value not in allowed:
+        # isinstance first: a list or dict (from an importer) is unhashable in a set test.
+        if not isinstance(value, str) or value not in allowed:
             item.fail(
                 field, _("Not one of: %(choices)s.") % {"choices": ", ".join(sorted(allowed))}
             )

@@ -1,0 +1,215 @@
+"""Every route, HTML and API, against every role: one table decides, and a new route must join it.
+
+Outcomes: OK (2xx), MOVED (a redirect that is not to the login page), LOGIN
+(redirect to the login page), HIDDEN (404, so ids and codes do not leak),
+DENIED (401 without a valid token, 403 for a member who may not do it),
+INVALID (400/422: let through, and the input was judged). A route that is in
+the URL configuration or the OpenAPI schema but not in ROUTES fails
+`test_every_route_has_a_decision`.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+from tests.world import TryggTestCase, report_data, sign_in
+from trygg.api import api
+from trygg.partners.actions import create_api_token
+from trygg.reports.actions import submit_report
+from trygg.reports.photos import attach_photo
+from trygg.situation.actions import publish_period
+from trygg.situation.periods import parse_period
+
+OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID = "ok", "moved", "login", "hidden", "denied", "invalid"
+O, M, L, H, D, I = OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID  # noqa: E741  (one letter a cell)
+
+# Who acts, in the order of the table's columns:
+ROLES = (
+    "anonymous",  # nobody logged in, or no token
+    "karl",  # reporter, housing company
+    "sara",  # partner, security company
+    "greta",  # steering group, municipality
+    "anna",  # coordinator, municipality
+    "adam",  # administrator of the municipality (not Django staff here)
+    "erik",  # coordinator of another municipality
+    "otto",  # logged in, member of nothing
+)
+WEEK = "2026-W47"
+
+# route name: (method, path with {placeholders}, outcome per role in ROLES order)
+ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # Login, language, health: open to all.
+    # Logged-in people may still open the login page; logging out leads back to it.
+    "login": ("GET", "/logga-in/", (O, O, O, O, O, O, O, O)),
+    "logout": ("POST", "/logga-ut/", (L, L, L, L, L, L, L, L)),
+    "set_language": ("POST", "/i18n/setlang/", (M, M, M, M, M, M, M, M)),
+    "healthz": ("GET", "/healthz", (O, O, O, O, O, O, O, O)),
+    "home": ("GET", "/", (L, O, O, O, O, O, O, O)),
+    # Reporting: any member; an outsider has no organisation to report for (the form
+    # says so, and the API answers 422 naming `organisation`). Krokom, erik's
+    # municipality, has no boundary in the test world, so his API report is taken.
+    "reports:new": ("GET", "/rapportera/", (L, O, O, O, O, O, O, O)),
+    "reports:all_calm": ("POST", "/rapportera/lugnt/", (L, M, M, M, M, M, M, M)),
+    # Reading reports: what each sees is tested row by row in reports/test_access.py.
+    "reports:list": ("GET", "/rapporter/", (L, O, O, O, O, O, O, O)),
+    "reports:map_data": ("GET", "/rapporter/karta.geojson", (L, O, O, O, O, O, O, O)),
+    "reports:detail": ("GET", "/rapporter/{report}/", (L, O, O, O, O, O, H, H)),
+    "reports:photo": ("GET", "/rapporter/{report}/foto/", (L, O, H, H, O, H, H, H)),
+    # Own profile, tokens, second factor: each person their own.
+    "partners:profile": ("GET", "/profil/", (L, O, O, O, O, O, O, O)),
+    "partners:create_token": ("POST", "/profil/nycklar/", (L, I, I, I, I, I, I, I)),
+    "partners:revoke_token": ("POST", "/profil/nycklar/{token}/aterkalla/", (L, H, H, H, M, H, H, H)),  # noqa: E501
+    "partners:two_factor": ("GET", "/tvafaktor/", (L, M, M, M, O, O, O, M)),
+    "partners:two_factor_enrol": ("GET", "/tvafaktor/aktivera/", (L, O, O, O, O, O, O, O)),
+    "partners:new_recovery_codes": ("POST", "/tvafaktor/reservkoder/", (L, M, M, M, O, O, O, M)),
+    "partners:audit_log": ("GET", "/logg/", (L, H, H, H, O, H, O, H)),
+    # The lägesbild: every member of the partnership; another municipality's is hidden.
+    "situation:index": ("GET", "/lagesbild/", (L, M, M, M, M, M, M, H)),
+    "situation:page": ("GET", "{lb}/{p}", (L, O, O, O, O, O, H, H)),
+    "situation:data": ("GET", "{lb}/data.json{p}", (L, O, O, O, O, O, H, H)),
+    "situation:area": ("GET", "/lagesbild/omrade/{area}/{p}", (L, O, O, O, O, O, H, H)),
+    "situation:assessment": ("POST", "{lb}/bedomning/", (L, D, D, D, M, D, H, H)),
+    "situation:publish": ("POST", "{lb}/publicera", (L, D, D, D, I, D, H, H)),
+    "situation:map_areas": ("GET", "{lb}/karta/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:map_hotspots": ("GET", "{lb}/karta/hotspots.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:map_density": ("GET", "{lb}/karta/densitet.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:chart": ("GET", "{lb}/diagram/trend.svg{p}", (L, O, O, O, O, O, H, H)),
+    "situation:pdf": ("GET", "{lb}/pdf{p}", (L, O, O, O, O, O, H, H)),
+    "situation:export": ("GET", "{lb}/export.csv{p}", (L, O, O, O, O, O, H, H)),
+    "situation:export_areas": ("GET", "{lb}/export/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:export_hotspots": ("GET", "{lb}/export/hotspots.geojson{p}", (L, O, O, O, O, O, H, H)),  # noqa: E501
+    "situation:export_points": ("GET", "{lb}/export/punkter.geojson{p}", (L, O, O, O, O, O, H, H)),
+    # Published pictures: anyone, without login.
+    "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
+    "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),
+    "public:period_json": ("GET", "/oppen/{code}/{week}.json", (O, O, O, O, O, O, O, O)),
+    # JSON API with a bearer token of each person (none for "anonymous").
+    "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
+    "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
+    "api-v1:api-root": ("GET", "/api/v1/", (H, H, H, H, H, H, H, H)),
+    "api-v1:create_report": ("POST", "/api/v1/reports", (D, O, O, O, O, O, O, I)),
+    "api-v1:list_reports": ("GET", "/api/v1/reports", (D, O, O, O, O, O, O, O)),
+    "api-v1:create_reports": ("POST", "/api/v1/reports/batch", (D, O, O, O, O, O, O, I)),
+    "api-v1:get_report": ("GET", "/api/v1/reports/{report}", (D, O, O, O, O, O, H, H)),
+    "api-v1:list_categories": ("GET", "/api/v1/categories", (D, O, O, O, O, O, O, O)),
+    "api-v1:list_areas": ("GET", "/api/v1/areas", (D, O, O, O, O, O, O, O)),
+    "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
+}  # fmt: skip
+
+
+def url_names(patterns, namespace=""):
+    """Every named route of the URL configuration but Django's own admin."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def jpeg() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+class AccessTableTests(TryggTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # karl's report, shared with the partnership, with a photo.
+        cls.report, _ = submit_report(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
+        )
+        cls.anna_token, _ = create_api_token(user=cls.w.anna, name="anna's")
+        publish_period(
+            municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
+            today=date(2026, 12, 1),
+        )  # fmt: skip
+        cls.tokens = {
+            name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
+        }
+
+    def setUp(self):
+        # Per test: each test has its own MEDIA_ROOT (tests/conftest.py).
+        attach_photo(self.report, jpeg())
+
+    def path_of(self, template: str) -> str:
+        return template.format(
+            lb=f"/lagesbild/{self.w.ostersund.code}",
+            p=f"?period={WEEK}",
+            week=WEEK,
+            report=self.report.pk,
+            token=self.anna_token.pk,
+            code=self.w.ostersund.code,
+            area=self.w.centrum.pk,
+        )
+
+    def outcome(self, role: str, method: str, path: str) -> str:
+        if path.startswith("/api/"):
+            token = self.tokens.get(role)
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
+            if path.endswith("/batch"):
+                body = {"reports": [body]}
+            call = self.client.post if method == "POST" else self.client.get
+            kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
+            response = call(path, headers=headers, **kwargs)
+        else:
+            if role != "anonymous":
+                sign_in(self.client, getattr(self.w, role))
+            call = self.client.post if method == "POST" else self.client.get
+            response = call(path)
+        return classify(response)
+
+    def test_every_route_has_a_decision(self):
+        routes = set(url_names(get_resolver().url_patterns))
+        self.assertEqual(routes - set(ROUTES), set(), "routes without a decision in ROUTES")
+        self.assertEqual(set(ROUTES) - routes, set(), "decisions for routes that do not exist")
+
+    def test_every_api_operation_is_in_the_table(self):
+        schema = api.get_openapi_schema()
+        operations = {
+            (method.upper(), "/api/v1" + path.removeprefix("/api/v1"))
+            for path, ops in schema["paths"].items()
+            for method in ops
+        }
+        tabled = {
+            (method, path.split("?")[0].replace("{report}", "{report_id}"))
+            for method, path, _ in ROUTES.values()
+            if path.startswith("/api/v1/") and path not in {"/api/v1/", "/api/v1/docs"}
+            and not path.endswith("openapi.json")
+        }  # fmt: skip
+        self.assertEqual(operations, tabled)
+
+    def test_each_role_gets_what_the_table_says_on_every_route(self):
+        for name, (method, template, expected) in ROUTES.items():
+            for role, want in zip(ROLES, expected, strict=True):
+                with self.subTest(route=name, role=role), transaction.atomic():
+                    got = self.outcome(role, method, self.path_of(template))
+                    self.client.logout()
+                    transaction.set_rollback(True)  # one request's writes never reach the next
+                    self.assertEqual(got, want)
+
+
+def classify(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        return LOGIN if response["Location"].startswith("/logga-in/") else MOVED
+    if 200 <= status < 300:
+        return OK
+    if status == 404:
+        return HIDDEN
+    if status in (401, 403):
+        return DENIED
+    if status in (400, 422):
+        return INVALID
+    return f"status {status}"

@@ -20,7 +20,7 @@ from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "meeting_cadence", "is_demo"]
+    list_display = ["name", "code", "meeting_cadence", "retention_months", "is_demo"]
     list_filter = ["meeting_cadence", "is_demo"]
     search_fields = ["name", "code"]
 

@@ -30,6 +30,14 @@ class Municipality(models.Model):
         _("meeting cadence"), max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep free text and photos (months)"),
+        default=24,
+        help_text=_(
+            "Free text, address and photo are removed from reports older than this; "
+            "the counts are kept."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.partners.models import Organisation
+from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
 from trygg.reports.intake import FieldError, ReportRejected, context_for, validate_items
 from trygg.reports.models import Report
@@ -279,3 +280,44 @@ __all__ = [
     "submit_report",
     "submit_reports",
 ]
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    municipality: Municipality
+    cutoff: datetime
+    reports: int  # reports whose free text, address and photo were (or would be) removed
+    photos: int
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same wall-clock moment `months` calendar months earlier (31 March − 1 → 28/29 Feb)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def remove_expired_details(
+    *, municipality: Municipality, now: datetime | None = None, commit: bool = False
+) -> RetentionResult:
+    """Remove free text, address and photo from reports stored longer than the municipality keeps.
+
+    Age counts from `reported_at`, when Trygg received the data. Everything
+    counted stays (category, place, time, area, the daily rollup), so the
+    lägesbild of old periods is unchanged. Without `commit` nothing is written:
+    the result says what would be removed. Photo files go after the commit.
+    """
+    now = now or timezone.now()
+    cutoff = months_before(now, municipality.retention_months)
+    expired = Report.objects.filter(
+        municipality=municipality, reported_at__lt=cutoff, details_removed_at__isnull=True
+    )
+    photos = list(expired.exclude(photo="").values_list("photo", flat=True))
+    if not commit:
+        return RetentionResult(municipality, cutoff, expired.count(), len(photos))
+    with transaction.atomic():
+        removed = expired.update(description="", address="", photo="", details_removed_at=now)
+        storage = Report._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+    return RetentionResult(municipality, cutoff, removed, len(photos))

@@ -116,6 +116,9 @@ class Report(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
     photo = models.ImageField(_("photo"), upload_to="photos/%Y/%m/", blank=True)
+    details_removed_at = models.DateTimeField(
+        _("free text removed"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

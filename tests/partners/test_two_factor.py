@@ -117,6 +117,21 @@ class TwoFactorTests(TryggTestCase):
         self.assertTrue(response["Location"].startswith("/tvafaktor/"))
         self.assertFalse(TOTPDevice.objects.filter(user=self.w.anna, confirmed=False).exists())
 
+    def test_a_verified_coordinator_renews_her_recovery_codes_from_the_profile(self):
+        from tests.world import sign_in
+
+        sign_in(self.client, self.w.anna)
+        self.assertContains(self.client.get("/profil/"), "Nya reservkoder")
+        first = self.client.post("/tvafaktor/reservkoder/").content.decode()
+        second = self.client.post("/tvafaktor/reservkoder/").content.decode()
+        old = re.findall(r"<li><code>([a-z2-7]+)</code></li>", first)
+        new = re.findall(r"<li><code>([a-z2-7]+)</code></li>", second)
+        self.assertEqual((len(old), len(new)), (10, 10))
+        stored = set(
+            StaticToken.objects.filter(device__user=self.w.anna).values_list("token", flat=True)
+        )
+        self.assertEqual(stored, set(new))
+
     def test_the_api_with_a_token_needs_no_second_factor(self):
         from trygg.partners.actions import create_api_token
 

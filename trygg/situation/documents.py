@@ -29,7 +29,8 @@ CHARTS: dict[str, Chart] = {
     "karta": lambda picture, m: staticmap.static_map_svg(picture, staticmap.load_shapes(m)),
 }
 # An SVG opened on its own is a document that could run script: forbid all of it.
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# matplotlib embeds raster parts (the density layer) as data: images.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _picture(request: HttpRequest, code: str) -> tuple[Municipality, Picture]:

@@ -17,6 +17,10 @@ bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Load the application once in the master (trygg/wsgi.py imports every view),
+# so forked workers start warm and share its pages of memory. No database
+# connection is opened at import time, so nothing open is shared across fork.
+preload_app = True
 # A report with a photo may take a while on a phone connection; the proxy buffers.
 timeout = 30
 graceful_timeout = 20

@@ -86,6 +86,7 @@ def get_report_for(user: Any, report_id: UUID | str) -> Report:
         return (
             visible_reports(user)
             .select_related("category", "area", "organisation")
+            .defer("area__geometry")
             .get(pk=report_id)
         )
     except (Report.DoesNotExist, ValueError, TypeError, ValidationError):

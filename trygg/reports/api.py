@@ -16,7 +16,7 @@ from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.filters import parse_filter
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category, Report
-from trygg.reports.records import RECORD_RELATED, report_record
+from trygg.reports.records import OUTLINES, RECORD_RELATED, report_record
 from trygg.reports.schemas import (
     BatchIn,
     BatchOut,
@@ -89,7 +89,8 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     if not 1 <= params.limit <= 1000:
         raise ReportRejected([FieldError(0, "limit", "Between 1 and 1000.")])
     queryset = parse_filter(params.model_dump()).apply(access.visible_reports(request.auth))
-    queryset = queryset.select_related(*RECORD_RELATED).order_by("-occurred_at", "-pk")
+    queryset = queryset.select_related(*RECORD_RELATED).defer(*OUTLINES)
+    queryset = queryset.order_by("-occurred_at", "-pk")
     if params.cursor:
         queryset = _after_cursor(queryset, params.cursor)
     page = list(queryset[: params.limit + 1])

@@ -69,6 +69,7 @@ def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
     reports = list(
         report_filter.apply(visible_reports(user))
         .select_related("category", "area")
+        .defer("area__geometry")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
     truncated = len(reports) > MAP_LIMIT
@@ -99,8 +100,10 @@ def list_rows(user: Any, reports: Iterable[Report]) -> list[ListRow]:
 
 
 def listed_reports(user: Any, report_filter: ReportFilter) -> QuerySet[Report]:
-    return report_filter.apply(visible_reports(user)).select_related(
-        "category", "area", "organisation", "reporter"
+    return (
+        report_filter.apply(visible_reports(user))
+        .select_related("category", "area", "organisation", "reporter")
+        .defer("area__geometry")
     )
 
 

@@ -185,6 +185,7 @@ def point_features(
             category_id__in=queries.Taxonomy.load().incident_ids(categories),
         )
         .select_related("category", "area")
+        .defer("area__geometry")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
     shown = list(reports[:MAP_LIMIT])

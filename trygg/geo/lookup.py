@@ -99,7 +99,7 @@ def area_index(municipality: Any) -> AreaIndex:
     stamp_row = Area.objects.filter(municipality=municipality).aggregate(
         n=Count("id"), latest=Max("updated_at")
     )
-    stamp = (stamp_row["n"], stamp_row["latest"], hash(repr(municipality.boundary)))
+    stamp = (stamp_row["n"], stamp_row["latest"], municipality.updated_at)
     with _lock:
         hit = _cache.get(municipality.pk)
         if hit is not None and hit[0] == stamp:

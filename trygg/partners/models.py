@@ -30,6 +30,9 @@ class Municipality(models.Model):
         _("meeting cadence"), max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Caches of the outline's derived shapes (area index, analysis grid) key on this,
+    # so a request need not load and compare the whole boundary to know it is unchanged.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     retention_months = models.PositiveSmallIntegerField(
         _("keep free text and photos (months)"),
         default=24,
@@ -92,7 +95,12 @@ class Role(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def of(self, user: User) -> MembershipQuerySet:
-        return self.filter(user=user).select_related("organisation__municipality")
+        # Outlines are not needed to decide roles, and decoding them cost more than the query.
+        return (
+            self.filter(user=user)
+            .select_related("organisation__municipality")
+            .defer("organisation__municipality__boundary")
+        )
 
 
 class Membership(models.Model):

@@ -85,8 +85,8 @@ def get_report_for(user: Any, report_id: UUID | str) -> Report:
     try:
         return (
             visible_reports(user)
-            .select_related("category", "area", "organisation")
-            .defer("area__geometry")
+            .select_related("category__group", "area", "organisation", "municipality")
+            .defer("area__geometry", "municipality__boundary")
             .get(pk=report_id)
         )
     except (Report.DoesNotExist, ValueError, TypeError, ValidationError):
@@ -99,6 +99,8 @@ def reporting_organisations(user: Any) -> list[Organisation]:
     return list(
         Organisation.objects.filter(pk__in=standing.organisation_ids)
         .select_related("municipality")
+        # The outline is loaded (once, on a cache miss) only if the area index needs it.
+        .defer("municipality__boundary")
         .order_by("name")
     )
 

@@ -27,12 +27,12 @@ class StudyArea:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[int, int], StudyArea] = {}
+_cache: dict[tuple[int, Any], StudyArea] = {}
 
 
 def study_area(municipality: Any) -> StudyArea:
     """The grid over the municipality boundary (or its areas' extent when it has none)."""
-    key = (municipality.pk, hash(repr(municipality.boundary)))
+    key = (municipality.pk, municipality.updated_at)
     with _lock:
         if key in _cache:
             return _cache[key]

@@ -13,4 +13,3 @@ application = get_wsgi_application()
 # (after a restart, or a recycle) makes its first callers wait. With gunicorn's
 # preload_app the master pays once and workers start warm.
 get_resolver().url_patterns  # noqa: B018
-

@@ -157,7 +157,6 @@ class _NewReports:
                 cursor.executemany(sql, self.params)
 
 
-@transaction.atomic
 def submit_reports(
     *,
     organisation: Organisation,
@@ -173,8 +172,19 @@ def submit_reports(
     again: the existing report takes its place in the result.
     """
     now = now or timezone.now()
+    # Validation (masking, projection, area lookup) is most of the work and only
+    # reads, so it runs before the write transaction: SQLite has one writer at a
+    # time, and every millisecond inside holds up every other report.
     ctx = context_for(organisation.municipality, now=now, max_age_days=max_age_days)
     rows = validate_items(items, ctx)
+    return _store(rows, organisation=organisation, by=by, source=source, now=now)
+
+
+@transaction.atomic
+def _store(
+    rows: list[dict[str, Any]], *, organisation: Organisation, by: Any, source: str, now: datetime
+) -> BatchResult:
+    """Write validated rows, their client_id check and the rollup in one transaction."""
     seen = _existing_by_client_id(
         organisation, {r["client_id"] for r in rows if r.get("client_id")}
     )
@@ -206,15 +216,22 @@ def submit_report(
     source: str = Report.Source.API,
     photo: Any = None,
 ) -> tuple[Report, bool]:
-    """The stored report and whether it was created (False: its client_id was seen before)."""
+    """The stored report and whether it was created (False: its client_id was seen before).
+
+    The photo is checked and re-encoded before anything is written, and stored
+    in the same transaction as the report: both are kept, or neither.
+    """
+    from trygg.reports.photos import clean_photo, store_photo
+
+    now = timezone.now()
+    rows = validate_items([data], context_for(organisation.municipality, now=now))
+    cleaned = clean_photo(photo) if photo is not None else None
     try:
         with transaction.atomic():
-            batch = submit_reports(organisation=organisation, by=by, items=[data], source=source)
+            batch = _store(rows, organisation=organisation, by=by, source=source, now=now)
             report = batch.reports[0]
-            if photo is not None and batch.created:
-                from trygg.reports.photos import attach_photo
-
-                attach_photo(report, photo)
+            if cleaned is not None and batch.created:
+                store_photo(report, *cleaned)
             return report, bool(batch.created)
     except IntegrityError:
         # Two requests with the same client_id raced; the other one won.

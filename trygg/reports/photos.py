@@ -74,6 +74,10 @@ def clean_photo(upload: Any) -> tuple[bytes, str]:
     return out.getvalue(), ALLOWED_FORMATS[fmt]
 
 
-def attach_photo(report: Any, upload: Any) -> None:
-    data, extension = clean_photo(upload)
+def store_photo(report: Any, data: bytes, extension: str) -> None:
+    """Save cleaned photo bytes (from `clean_photo`) as the report's photo."""
     report.photo.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=True)
+
+
+def attach_photo(report: Any, upload: Any) -> None:
+    store_photo(report, *clean_photo(upload))

@@ -6,6 +6,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pictures():
+    # A test's rolled-back writes do not tell the picture cache; start each test empty.
+    from trygg.situation import cache
+
+    cache.clear()
+
+
 def pytest_configure(config):
     from django.conf import settings
 

@@ -50,6 +50,12 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A partial save still marks the change, or the caches keyed on it would not see it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):

@@ -7,6 +7,7 @@ reports costs a few thousand rollup rows.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -18,6 +19,21 @@ from django.db import connection, transaction
 from trygg.reports.models import DailyCount, Report
 
 Key = tuple[int, date, int, int, str]  # municipality, local day, area (0: none), category, sharing
+
+# Bumped whenever this process changes the rollup, at the write and again at
+# commit, so caches of pictures built from it (situation/cache.py) know to recompute.
+_generation = itertools.count()
+_current = next(_generation)
+
+
+def generation() -> int:
+    """A number that changes whenever this process has changed the rollup."""
+    return _current
+
+
+def _changed() -> None:
+    global _current
+    _current = next(_generation)
 
 
 def keys_of(reports: Iterable[Report]) -> Counter[Key]:
@@ -53,6 +69,8 @@ def add(counts: Counter[Key]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    _changed()
+    transaction.on_commit(_changed)
 
 
 @transaction.atomic
@@ -73,4 +91,6 @@ def rebuild(municipality_id: int | None = None) -> int:
         for muni, when, area, category, sharing in rows.iterator(chunk_size=20_000)
     )
     add(counts)
+    _changed()
+    transaction.on_commit(_changed)
     return len(counts)

@@ -9,9 +9,9 @@ from ninja import Query, Router
 
 from trygg.reports.schemas import ErrorOut
 from trygg.situation.access import get_partnership_for
+from trygg.situation.cache import picture_for
 from trygg.situation.models import Assessment
 from trygg.situation.pages import picture_dict
-from trygg.situation.picture import build_picture
 from trygg.situation.schemas import SituationOut, SituationParams
 from trygg.situation.selection import parse_selection
 
@@ -29,7 +29,7 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> dict[str,
     """
     partnership = get_partnership_for(request.auth, params.municipality)
     selection = parse_selection(partnership, params.model_dump(by_alias=True))
-    picture = build_picture(partnership, selection.period, selection.categories)
+    picture = picture_for(partnership, selection.period, selection.categories)
     assessment = Assessment.objects.filter(
         municipality=partnership, period_key=selection.period.key
     ).first()

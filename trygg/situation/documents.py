@@ -17,9 +17,10 @@ from trygg.partners.models import Municipality
 from trygg.reports.intake import ReportRejected
 from trygg.situation import charts, staticmap
 from trygg.situation.access import get_partnership_for
+from trygg.situation.cache import picture_for
 from trygg.situation.models import Assessment
 from trygg.situation.pdf import render_pdf
-from trygg.situation.picture import Picture, build_picture
+from trygg.situation.picture import Picture
 from trygg.situation.selection import parse_selection
 
 Chart = Callable[[Picture, Municipality], str]
@@ -37,7 +38,7 @@ def _picture(request: HttpRequest, code: str) -> tuple[Municipality, Picture]:
     """The picture the query asks for; 404 for non-members, ReportRejected for a bad query."""
     municipality = get_partnership_for(request.user, code)
     selection = parse_selection(municipality, request.GET)
-    return municipality, build_picture(municipality, selection.period, selection.categories)
+    return municipality, picture_for(municipality, selection.period, selection.categories)
 
 
 def _rejected(rejected: ReportRejected) -> HttpResponse:

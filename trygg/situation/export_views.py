@@ -17,8 +17,9 @@ from trygg.partners.audit import audited_export
 from trygg.reports.intake import ReportRejected
 from trygg.situation import exports
 from trygg.situation.access import get_partnership_for
+from trygg.situation.cache import picture_for
 from trygg.situation.pages import hotspot_features, picture_dict
-from trygg.situation.picture import Picture, build_picture
+from trygg.situation.picture import Picture
 from trygg.situation.selection import Selection, parse_selection
 
 LANGUAGES = ("sv", "en")
@@ -51,7 +52,7 @@ def _picture(request: HttpRequest, code: str) -> tuple[Any, Selection, Picture]:
     """The partnership (404 for non-members), the selection and its picture."""
     partnership = get_partnership_for(request.user, code)
     selection = parse_selection(partnership, request.GET)
-    picture = build_picture(partnership, selection.period, selection.categories)
+    picture = picture_for(partnership, selection.period, selection.categories)
     return partnership, selection, picture
 
 

@@ -26,13 +26,13 @@ from trygg.geo.models import Area
 from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.situation import queries
+from trygg.situation.cache import picture_for
 from trygg.situation.picture import (
     TREND_WEEKS,
     AreaLine,
     Comparison,
     HotspotCell,
     Picture,
-    build_picture,
 )
 from trygg.situation.selection import Selection
 
@@ -66,7 +66,7 @@ class AreaProfile:
 def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
     """The profile of `area` for `selection`, as `user` may see it."""
     municipality = area.municipality
-    picture = build_picture(municipality, selection.period, selection.categories)
+    picture = picture_for(municipality, selection.period, selection.categories)
     taxonomy = queries.Taxonomy.load()
     ids = taxonomy.incident_ids(selection.categories)
     line = next((a for a in picture.areas if a.area_id == area.pk), None)

@@ -24,9 +24,10 @@ from trygg.reports.pages import outlines
 from trygg.situation import screen
 from trygg.situation.access import get_partnership_for, may_coordinate
 from trygg.situation.actions import save_assessment
+from trygg.situation.cache import picture_for
 from trygg.situation.forms import AssessmentForm
 from trygg.situation.pages import density_features, hotspot_features, picture_dict
-from trygg.situation.picture import Picture, build_picture
+from trygg.situation.picture import Picture
 from trygg.situation.profile import build_profile, get_area_for
 from trygg.situation.selection import Selection, parse_selection
 
@@ -100,7 +101,7 @@ def situation_page(request: HttpRequest, code: str) -> HttpResponse:
     selection, errors = _selection(request, municipality)
     context = _controls(request, municipality) | {"errors": errors}
     if selection is not None:
-        picture = build_picture(municipality, selection.period, selection.categories)
+        picture = picture_for(municipality, selection.period, selection.categories)
         context |= _picture_context(request, municipality, picture, selection)
     return render(request, "situation/page.html", context, status=400 if errors else 200)
 
@@ -116,7 +117,7 @@ def _json_view(
         selection, errors = _selection(request, municipality)
         if selection is None:
             return JsonResponse({"errors": errors}, status=400)
-        picture = build_picture(municipality, selection.period, selection.categories)
+        picture = picture_for(municipality, selection.period, selection.categories)
         return JsonResponse(shape(picture, municipality), content_type=content_type)
 
     return view

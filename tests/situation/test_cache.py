@@ -43,3 +43,17 @@ class PictureCacheTests(TryggTestCase):
         self.assertIsNot(
             cache.picture_for(self.w.ostersund, period), cache.picture_for(self.w.ostersund, period)
         )
+
+
+class PictureLanguageTests(TryggTestCase):
+    def test_a_picture_built_in_swedish_is_not_served_in_english(self):
+        from django.utils import translation
+
+        post(self.w, 1)
+        period = parse_period("2026-W47")
+        with translation.override("sv"):
+            swedish = {g.name for g in cache.picture_for(self.w.ostersund, period).groups}
+        with translation.override("en"):
+            english = {g.name for g in cache.picture_for(self.w.ostersund, period).groups}
+        self.assertIn("Skadegörelse", swedish)
+        self.assertIn("Criminal damage", english)

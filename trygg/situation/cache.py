@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 
 from trygg.reports import rollup
 from trygg.situation.periods import Period
@@ -33,7 +34,8 @@ def picture_for(municipality: Any, period: Period, categories: tuple[str, ...] =
     seconds = settings.SITUATION_CACHE_SECONDS
     if seconds <= 0:
         return build_picture(municipality, period, categories)
-    key = (*_stamp(municipality), period.key, tuple(categories))
+    # Category names in a picture are in the language it was built in.
+    key = (*_stamp(municipality), get_language(), period.key, tuple(categories))
     generation = rollup.generation()
     now = time.monotonic()
     with _lock:

@@ -85,22 +85,11 @@ def _setup(n_bodies: int) -> tuple[str, list[bytes], str]:
     _, token = create_api_token(user=world.user, name="bench")
     items = make_items(n_bodies, world, now=timezone.now(), prefix="api")
     bodies = [json.dumps(item, default=_iso).encode() for item in items]
-    return token, bodies, _settings_module()
+    return token, bodies, "trygg.settings"
 
 
 def _iso(value: Any) -> str:
     return value.isoformat()
-
-
-def _settings_module() -> str:
-    """trygg.settings if trygg/urls.py routes /healthz; else the bench's copy that adds it."""
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve("/healthz")
-        return "trygg.settings"
-    except Resolver404:
-        return "api_post_settings"
 
 
 # --- the server ----------------------------------------------------------------

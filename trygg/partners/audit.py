@@ -89,7 +89,7 @@ def audited_export(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             record(
                 actor=request.user,
                 action=AuditEvent.Action.EXPORT,
-                target=request.path[:200],
+                target=request.path,
                 municipality_ids=list(municipality_ids) or [None],
                 detail={
                     "query": request.GET.urlencode()[:500],

@@ -49,7 +49,7 @@ class RequireTwoFactorMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in OPEN_VIEWS:
             return None
-        if OPEN_NAMESPACES & set(match.namespaces) or request.path.startswith("/api/"):
+        if OPEN_NAMESPACES & set(match.namespaces):
             return None
         user = request.user
         if not must_use_two_factor(user) or user.is_verified():

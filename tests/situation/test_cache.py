@@ -1,5 +1,8 @@
 """The picture cache: a repeated read is not recomputed, and a new report shows at once."""
 
+import json
+from datetime import date
+
 from django.test import override_settings
 
 from tests.situation.test_picture import at, centrum
@@ -9,8 +12,8 @@ from trygg.situation import cache
 from trygg.situation.periods import parse_period
 
 
-def post(world, n):
-    items = [centrum("graffiti", at(2026, 47, 6, 2)) for _ in range(n)]
+def post(world, n, when=None):
+    items = [centrum("graffiti", when or at(2026, 47, 6, 2)) for _ in range(n)]
     submit_reports(
         organisation=world.orgs["polis"], by=world.petra, items=items,
         now=at(2026, 48, 3, 12), max_age_days=800,
@@ -36,6 +39,76 @@ class PictureCacheTests(TryggTestCase):
         post(self.w, 4)
         after = self.client.get(url).json()
         self.assertNotEqual(before, after)
+
+    def test_a_report_after_the_period_leaves_its_picture_alone(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        post(self.w, 1, when=at(2026, 48, 1, 0))  # Monday 00:00 after: the next week's
+        self.assertIs(cache.picture_for(self.w.ostersund, period), first)
+        post(self.w, 1, when=at(2026, 47, 7, 23))  # Sunday 23:00: still the week's
+        fresh = cache.picture_for(self.w.ostersund, period)
+        self.assertEqual((first.total.current, fresh.total.current), (2, 3))
+
+    def test_a_backdated_report_drops_the_pictures_whose_history_it_changes(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        post(self.w, 1, when=at(2026, 40, 3, 12))  # in the baseline and the trend
+        fresh = cache.picture_for(self.w.ostersund, period)
+        self.assertIsNot(fresh, first)
+        self.assertEqual(sum(fresh.trend["damage"]), 3)
+
+    def test_a_report_in_another_municipality_leaves_the_picture_alone(self):
+        from trygg.reports import rollup
+
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        since = rollup.generation()
+        rollup._note({self.w.ostersund.pk + 1000: at(2026, 47, 1, 0).date()})
+        self.assertIsNone(rollup.earliest_change_since(since, self.w.ostersund.pk))
+        self.assertIs(cache.picture_for(self.w.ostersund, period), first)
+
+    def test_when_the_change_log_no_longer_reaches_back_it_recomputes(self):
+        from trygg.reports import rollup
+
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        since = rollup.generation()
+        for _ in range(rollup.LOG_LENGTH + 1):  # far-future days: none would count
+            rollup._note({self.w.ostersund.pk: at(2030, 1, 1, 0).date()})
+        self.assertEqual(rollup.earliest_change_since(since, self.w.ostersund.pk), date.min)
+        self.assertIsNot(cache.picture_for(self.w.ostersund, period), first)
+
+    def test_the_api_json_is_made_once_per_picture_and_per_assessment(self):
+        from trygg.partners.actions import create_api_token
+        from trygg.situation.models import Assessment
+
+        post(self.w, 2)
+        token = create_api_token(user=self.w.anna, name="t")[1]
+        url = "/api/v1/situation?municipality=2380&period=2026-W47"
+
+        def get():
+            response = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+            return response.content
+
+        first = get()
+        picture = cache.picture_for(self.w.ostersund, parse_period("2026-W47"))
+        self.assertEqual(first, cache.rendered_for(
+            self.w.ostersund, picture.period, (), ("api", ""), lambda p: b"not made again"
+        ))  # fmt: skip
+        Assessment.objects.create(
+            municipality=self.w.ostersund, period_key="2026-W47", text="Lugnare.", written_by=self.w.anna
+        )
+        second = json.loads(get())
+        self.assertEqual(second["assessment"], "Lugnare.")
+        self.assertEqual({**json.loads(first), "assessment": "Lugnare."}, second)
+        post(self.w, 1)
+        self.assertEqual(json.loads(get())["total"]["current"], 3)
 
     @override_settings(SITUATION_CACHE_SECONDS=0)
     def test_zero_turns_it_off(self):

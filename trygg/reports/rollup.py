@@ -8,7 +8,8 @@ reports costs a few thousand rollup rows.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+import threading
+from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -21,9 +22,18 @@ from trygg.reports.models import DailyCount, Report
 Key = tuple[int, date, int, int, str]  # municipality, local day, area (0: none), category, sharing
 
 # Bumped whenever this process changes the rollup, at the write and again at
-# commit, so caches of pictures built from it (situation/cache.py) know to recompute.
+# commit, so caches of pictures built from it (situation/cache.py) know to
+# recompute. Each bump also notes the earliest day it changed per
+# municipality: a report of tonight changes no picture of last week, and a
+# cache that dropped everything on every write would be empty under live
+# reporting.
 _generation = itertools.count()
 _current = next(_generation)
+ALL_MUNICIPALITIES = 0
+LOG_LENGTH = 1024
+_lock = threading.Lock()
+# (generation, {municipality id or ALL_MUNICIPALITIES: earliest day changed}), oldest first.
+_log: deque[tuple[int, dict[int, date]]] = deque(maxlen=LOG_LENGTH)
 
 
 def generation() -> int:
@@ -31,9 +41,46 @@ def generation() -> int:
     return _current
 
 
-def _changed() -> None:
+def earliest_change_since(since: int, municipality_id: int) -> date | None:
+    """The earliest day of `municipality_id` this process changed after generation `since`.
+
+    None if it changed nothing there; date.min if the log no longer reaches
+    back that far, so a caller can only ever recompute too often.
+    """
+    with _lock:
+        if since == _current:
+            return None
+        if not _log or _log[0][0] > since + 1:
+            return date.min
+        days = [
+            day
+            for number, changed in _log
+            if number > since
+            for key, day in changed.items()
+            if key in (municipality_id, ALL_MUNICIPALITIES)
+        ]
+    return min(days, default=None)
+
+
+def _changed(days: dict[int, date]) -> None:
     global _current
-    _current = next(_generation)
+    with _lock:
+        _current = next(_generation)
+        _log.append((_current, days))
+
+
+def _note(days: dict[int, date]) -> None:
+    """A change now, and again at commit: a picture built in between must not outlive it."""
+    _changed(days)
+    transaction.on_commit(lambda: _changed(days))
+
+
+def _earliest(counts: Iterable[Key]) -> dict[int, date]:
+    days: dict[int, date] = {}
+    for municipality_id, day, *_ in counts:
+        if municipality_id not in days or day < days[municipality_id]:
+            days[municipality_id] = day
+    return days
 
 
 def keys_of(reports: Iterable[Report]) -> Counter[Key]:
@@ -69,8 +116,7 @@ def add(counts: Counter[Key]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    _changed()
-    transaction.on_commit(_changed)
+    _note(_earliest(counts))
 
 
 @transaction.atomic
@@ -91,6 +137,5 @@ def rebuild(municipality_id: int | None = None) -> int:
         for muni, when, area, category, sharing in rows.iterator(chunk_size=20_000)
     )
     add(counts)
-    _changed()
-    transaction.on_commit(_changed)
+    _note({municipality_id or ALL_MUNICIPALITIES: date.min})
     return len(counts)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from trygg.reports.schemas import ErrorOut
+from trygg.responses import CONTENT_TYPE, encode
 from trygg.situation.access import get_partnership_for
-from trygg.situation.cache import picture_for
+from trygg.situation.cache import rendered_for
 from trygg.situation.models import Assessment
 from trygg.situation.pages import picture_dict
+from trygg.situation.picture import Picture
 from trygg.situation.schemas import SituationOut, SituationParams
 from trygg.situation.selection import parse_selection
 
@@ -19,7 +19,7 @@ router = Router(tags=["situation"])
 
 
 @router.get("/situation", response={200: SituationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def situation(request: HttpRequest, params: Query[SituationParams]) -> dict[str, Any]:
+def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpResponse:
     """The lägesbild of a municipality you are a member of.
 
     Query: `period` (2026-W47, 2026-W46+2, 2026-11, 2026-T3, 2026 or
@@ -29,8 +29,22 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> dict[str,
     """
     partnership = get_partnership_for(request.auth, params.municipality)
     selection = parse_selection(partnership, params.model_dump(by_alias=True))
-    picture = picture_for(partnership, selection.period, selection.categories)
     assessment = Assessment.objects.filter(
         municipality=partnership, period_key=selection.period.key
     ).first()
-    return picture_dict(picture, assessment=assessment.text if assessment else "")
+    text = assessment.text if assessment else ""
+    # A meeting opens the same week many times over: the JSON is made, and checked
+    # against SituationOut, once per kept picture rather than once per request.
+    body = rendered_for(
+        partnership,
+        selection.period,
+        selection.categories,
+        ("api", text),
+        lambda picture: _as_json(picture, text),
+    )
+    return HttpResponse(body, content_type=CONTENT_TYPE)
+
+
+def _as_json(picture: Picture, assessment: str) -> bytes:
+    checked = SituationOut.model_validate(picture_dict(picture, assessment=assessment))
+    return encode(checked.model_dump())

@@ -13,7 +13,14 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality, Role
+from trygg.partners.models import (
+    ApiToken,
+    AuditEvent,
+    Membership,
+    Municipality,
+    Organisation,
+    Role,
+)
 
 # Roles that see the partnership's shared reports (without others' free text).
 SHARED_VIEW_ROLES = frozenset({Role.PARTNER, Role.STEERING, Role.COORDINATOR, Role.ADMIN})
@@ -27,8 +34,9 @@ class Standing:
     organisation_ids: frozenset[int] = frozenset()
     # Every role the user holds in each municipality (by municipality id).
     roles: dict[int, frozenset[str]] = field(default_factory=dict)
-    # The organisations the user may report for, in a stable order.
-    reporting_organisations: tuple[int, ...] = ()
+    # The organisations the user may report for, by name, with their municipality
+    # (its outline deferred): the write path needs them, and they came with the roles.
+    organisations: tuple[Organisation, ...] = field(default=(), compare=False)
 
     def has_role(self, municipality_id: int, *roles: str) -> bool:
         return bool(self.roles.get(municipality_id, frozenset()) & set(roles))
@@ -66,7 +74,7 @@ def standing_of(user: Any) -> Standing:
         is_superuser=user.is_superuser,
         organisation_ids=frozenset(m.organisation_id for m in memberships),
         roles={m: frozenset(rs) for m, rs in roles.items()},
-        reporting_organisations=tuple(m.organisation_id for m in memberships),
+        organisations=tuple({m.organisation_id: m.organisation for m in memberships}.values()),
     )
     user._trygg_standing = standing
     return standing

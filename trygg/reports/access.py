@@ -15,7 +15,7 @@ API all ask it, never `shows_details` alone, when they are about to show.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -28,10 +28,22 @@ from trygg.partners.access import standing_of
 from trygg.partners.models import AuditEvent, Organisation
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Report
+from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
 # Fields hidden when a report is shown outside its organisation to a non-coordinator.
 PRIVATE_FIELDS = ("description", "address", "photo", "reporter", "client_id")
+
+
+class Shown(Protocol):
+    """What deciding and auditing details needs of a report: a Report, or a records.ReportRow."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def organisation_id(self) -> Any: ...
+    @property
+    def municipality_id(self) -> Any: ...
 
 
 def visible_reports(user: Any) -> QuerySet[Report]:
@@ -48,7 +60,7 @@ def visible_reports(user: Any) -> QuerySet[Report]:
     return queryset.filter(rule)
 
 
-def shows_details(user: Any, report: Report) -> bool:
+def shows_details(user: Any, report: Shown) -> bool:
     """True if `user` may read the report's free text, address, photo and reporter."""
     standing = standing_of(user)
     return (
@@ -58,7 +70,7 @@ def shows_details(user: Any, report: Report) -> bool:
     )
 
 
-def details_shown(user: Any, reports: Sequence[Report]) -> list[bool]:
+def details_shown(user: Any, reports: Sequence[Shown]) -> list[bool]:
     """Per report, whether `user` is shown its details; the ones of other organisations are audited.
 
     Call it with exactly the reports about to be shown, once per response.
@@ -95,14 +107,18 @@ def get_report_for(user: Any, report_id: UUID | str) -> Report:
 
 def reporting_organisations(user: Any) -> list[Organisation]:
     """The organisations `user` may report for (any membership), in a stable order."""
-    standing = standing_of(user)
-    return list(
-        Organisation.objects.filter(pk__in=standing.organisation_ids)
-        .select_related("municipality")
-        # The outline is loaded (once, on a cache miss) only if the area index needs it.
-        .defer("municipality__boundary")
-        .order_by("name")
-    )
+    return list(standing_of(user).organisations)
+
+
+def get_row_for(user: Any, report_id: UUID | str) -> ReportRow:
+    """`get_report_for` as a records.ReportRow: one query, no model instances."""
+    try:
+        rows = report_rows(visible_reports(user).filter(pk=report_id))
+    except (ValueError, TypeError, ValidationError):
+        raise Http404("No such report") from None
+    if not rows:
+        raise Http404("No such report")
+    return rows[0]
 
 
 def reporting_organisation_for(user: Any, organisation_id: int | None) -> Organisation:

@@ -177,14 +177,14 @@ def submit_reports(
     # time, and every millisecond inside holds up every other report.
     ctx = context_for(organisation.municipality, now=now, max_age_days=max_age_days)
     rows = validate_items(items, ctx)
-    return _store(rows, organisation=organisation, by=by, source=source, now=now)
+    with transaction.atomic():
+        return _store(rows, organisation=organisation, by=by, source=source, now=now)
 
 
-@transaction.atomic
 def _store(
     rows: list[dict[str, Any]], *, organisation: Organisation, by: Any, source: str, now: datetime
 ) -> BatchResult:
-    """Write validated rows, their client_id check and the rollup in one transaction."""
+    """Write validated rows, their client_id check and the rollup; call it inside a transaction."""
     seen = _existing_by_client_id(
         organisation, {r["client_id"] for r in rows if r.get("client_id")}
     )

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from trygg.reports import access
@@ -16,7 +16,7 @@ from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.filters import parse_filter
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category, Report
-from trygg.reports.records import OUTLINES, RECORD_RELATED, report_record
+from trygg.reports.records import ReportRow, report_rows, row_record, row_records
 from trygg.reports.schemas import (
     BatchIn,
     BatchOut,
@@ -26,6 +26,7 @@ from trygg.reports.schemas import (
     ReportOut,
     ReportPage,
 )
+from trygg.responses import json_response
 
 router = Router(tags=["reports"])
 
@@ -35,14 +36,14 @@ def _payload(report_in: ReportIn) -> dict[str, Any]:
 
 
 @router.post("/reports", response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 422: ErrorOut})
-def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+def create_report(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     """Store one report. 201 when stored; 200 with the stored report when its client_id was seen."""
     organisation = access.reporting_organisation_for(request.auth, payload.organisation)
     report, created = submit_report(
         organisation=organisation, by=request.auth, data=_payload(payload), source=Report.Source.API
     )
-    stored = access.get_report_for(request.auth, report.pk)
-    return Status(201 if created else 200, report_record(stored, details=True))
+    stored = access.get_row_for(request.auth, report.pk)
+    return json_response(row_record(stored.values, details=True), status=201 if created else 200)
 
 
 @router.post("/reports/batch", response={201: BatchOut, 401: ErrorOut, 422: ErrorOut})
@@ -69,8 +70,8 @@ class ListParams(Schema):
     limit: int = 100
 
 
-def _encode_cursor(report: Report) -> str:
-    raw = f"{report.occurred_at.isoformat()}|{report.pk}"
+def _encode_cursor(row: ReportRow) -> str:
+    raw = f"{row.values['occurred_at'].isoformat()}|{row.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -84,29 +85,28 @@ def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
 
 
 @router.get("/reports", response={200: ReportPage, 401: ErrorOut, 422: ErrorOut})
-def list_reports(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+def list_reports(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
     """Reports you may see, newest first. Dates are `YYYY-MM-DD` (until: inclusive) or ISO times."""
     if not 1 <= params.limit <= 1000:
         raise ReportRejected([FieldError(0, "limit", "Between 1 and 1000.")])
     queryset = parse_filter(params.model_dump()).apply(access.visible_reports(request.auth))
-    queryset = queryset.select_related(*RECORD_RELATED).defer(*OUTLINES)
     queryset = queryset.order_by("-occurred_at", "-pk")
     if params.cursor:
         queryset = _after_cursor(queryset, params.cursor)
-    page = list(queryset[: params.limit + 1])
+    page = report_rows(queryset[: params.limit + 1])
     more = len(page) > params.limit
     page = page[: params.limit]
-    flags = access.details_shown(request.auth, page)
-    items = [report_record(r, details=d) for r, d in zip(page, flags, strict=True)]
-    return {"items": items, "next_cursor": _encode_cursor(page[-1]) if more else None}
+    items = row_records(page, access.details_shown(request.auth, page))
+    cursor = _encode_cursor(page[-1]) if more else None
+    return json_response({"items": items, "next_cursor": cursor})
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, 401: ErrorOut, 404: ErrorOut})
-def get_report(request: HttpRequest, report_id: str) -> dict[str, Any]:
+def get_report(request: HttpRequest, report_id: str) -> HttpResponse:
     """One report; 404 when it does not exist or you may not see it."""
-    report = access.get_report_for(request.auth, report_id)
-    [details] = access.details_shown(request.auth, [report])
-    return report_record(report, details=details)
+    row = access.get_row_for(request.auth, report_id)
+    [details] = access.details_shown(request.auth, [row])
+    return json_response(row_record(row.values, details=details))
 
 
 @router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, tags=["categories"])

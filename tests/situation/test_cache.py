@@ -102,7 +102,10 @@ class PictureCacheTests(TryggTestCase):
             self.w.ostersund, picture.period, (), ("api", ""), lambda p: b"not made again"
         ))  # fmt: skip
         Assessment.objects.create(
-            municipality=self.w.ostersund, period_key="2026-W47", text="Lugnare.", written_by=self.w.anna
+            municipality=self.w.ostersund,
+            period_key="2026-W47",
+            text="Lugnare.",
+            written_by=self.w.anna,
         )
         second = json.loads(get())
         self.assertEqual(second["assessment"], "Lugnare.")

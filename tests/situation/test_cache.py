@@ -1,13 +1,20 @@
 """The picture cache: a repeated read is not recomputed, and a new report shows at once."""
 
 import json
-from datetime import date
+import threading
+import time
+from datetime import date, timedelta
+from types import SimpleNamespace
+from unittest import mock
 
-from django.test import override_settings
+from django.db.models import F
+from django.test import SimpleTestCase, override_settings
+from django.utils import timezone
 
 from tests.situation.test_picture import at, centrum
 from tests.world import TryggTestCase, sign_in
 from trygg.reports.actions import submit_reports
+from trygg.reports.models import DailyCount
 from trygg.situation import cache
 from trygg.situation.periods import parse_period
 
@@ -113,12 +120,87 @@ class PictureCacheTests(TryggTestCase):
         post(self.w, 1)
         self.assertEqual(json.loads(get())["total"]["current"], 3)
 
+    def other_process_adds(self, day, n=5, ago=timedelta(0)):
+        """What another server process's write leaves in the database: the rollup changed."""
+        rows = DailyCount.objects.filter(municipality=self.w.ostersund, day=day)
+        self.assertTrue(rows.update(n=F("n") + n, changed_at=timezone.now() - ago))
+
+    @override_settings(SITUATION_CACHE_SECONDS=0.05)
+    def test_another_process_s_report_shows_once_the_check_is_due(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        self.other_process_adds(at(2026, 47, 6, 2).date())
+        self.assertIs(cache.picture_for(self.w.ostersund, period), first)  # not yet asked
+        time.sleep(0.06)
+        fresh = cache.picture_for(self.w.ostersund, period)
+        self.assertEqual((first.total.current, fresh.total.current), (2, 7))
+
+    @override_settings(SITUATION_CACHE_SECONDS=0.05)
+    def test_a_write_stamped_before_the_build_but_committed_after_it_is_seen(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        DailyCount.objects.update(changed_at=timezone.now() - timedelta(hours=1))
+        first = cache.picture_for(self.w.ostersund, period)
+        self.other_process_adds(at(2026, 47, 6, 2).date(), ago=timedelta(seconds=3))
+        time.sleep(0.06)
+        self.assertEqual(cache.picture_for(self.w.ostersund, period).total.current, 7)
+        self.assertEqual(first.total.current, 2)
+
+    @override_settings(SITUATION_CACHE_SECONDS=0.05)
+    def test_another_process_s_report_after_the_period_keeps_the_picture(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2, when=at(2026, 48, 2, 12))  # the next week's
+        post(self.w, 2)
+        DailyCount.objects.update(changed_at=timezone.now() - timedelta(hours=1))  # long ago
+        first = cache.picture_for(self.w.ostersund, period)
+        self.other_process_adds(at(2026, 48, 2, 12).date())
+        time.sleep(0.06)
+        self.assertIs(cache.picture_for(self.w.ostersund, period), first)
+
+    def test_a_picture_is_built_anew_after_its_maximum_age(self):
+        period = parse_period("2026-W47")
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, period)
+        with mock.patch.object(cache, "MAX_AGE_SECONDS", 0.0):
+            self.assertIsNot(cache.picture_for(self.w.ostersund, period), first)
+
     @override_settings(SITUATION_CACHE_SECONDS=0)
     def test_zero_turns_it_off(self):
         period = parse_period("2026-W47")
         self.assertIsNot(
             cache.picture_for(self.w.ostersund, period), cache.picture_for(self.w.ostersund, period)
         )
+
+
+class SingleFlightTests(SimpleTestCase):
+    def test_requests_missing_the_same_picture_at_once_build_it_once(self):
+        built = []
+
+        def slow_build(municipality, period, categories):
+            built.append(period.key)
+            time.sleep(0.2)
+            return object()
+
+        municipality = SimpleNamespace(pk=1)
+        period = parse_period("2026-W47")
+        got = []
+        with (
+            mock.patch.object(cache, "_stamp", return_value=(1,)),
+            mock.patch.object(cache, "build_picture", slow_build),
+        ):
+            threads = [
+                threading.Thread(target=lambda: got.append(cache.picture_for(municipality, period)))
+                for _ in range(6)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        cache.clear()
+        self.assertEqual(built, ["2026-W47"])
+        self.assertEqual(len({id(picture) for picture in got}), 1)
+        self.assertEqual(len(got), 6)
 
 
 class PictureLanguageTests(TryggTestCase):

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,9 @@ class DailyCount(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     sharing = models.CharField(max_length=20, choices=Report.Sharing.choices)
     n = models.PositiveIntegerField()
+    # When the row last changed: a kept picture asks whether any day it counts
+    # changed since it was built (situation/cache.py), from any server process.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -176,7 +180,8 @@ class DailyCount(models.Model):
             models.Index(
                 fields=["municipality", "day", "category", "area_key", "sharing", "n"],
                 name="dailycount_cover",
-            )
+            ),
+            models.Index(fields=["municipality", "changed_at"], name="dailycount_changed"),
         ]
 
     def __str__(self) -> str:

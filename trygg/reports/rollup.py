@@ -11,11 +11,12 @@ import itertools
 import threading
 from collections import Counter, deque
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from trygg.reports.models import DailyCount, Report
 
@@ -103,20 +104,47 @@ def add(counts: Counter[Key]) -> None:
     if not counts:
         return
     table = connection.ops.quote_name(DailyCount._meta.db_table)
+    # Last statement before the commit, so a row's changed_at is at most moments
+    # before other processes can see it (CHANGE_MARGIN in changed_since).
+    columns = "municipality_id, day, area_key, category_id, sharing, n, changed_at"
     sql = (
-        f"INSERT INTO {table} (municipality_id, day, area_key, category_id, sharing, n) "
-        "VALUES (%s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (municipality_id, day, area_key, category_id, sharing) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
+        f"DO UPDATE SET n = {table}.n + excluded.n, changed_at = excluded.changed_at"
     )
     adapt = connection.ops.adapt_datefield_value
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [
-        (muni, adapt(day), area, category, sharing, n)
+        (muni, adapt(day), area, category, sharing, n, now)
         for (muni, day, area, category, sharing), n in counts.items()
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     _note(_earliest(counts))
+
+
+# Longer than a write takes from its rollup statement to its commit (the photo
+# file, if any, is all that comes between). A write slower than that shows in
+# kept pictures of other processes after situation/cache.py's MAX_AGE_SECONDS.
+CHANGE_MARGIN = timedelta(seconds=5)
+
+
+def changed_since(municipality_id: int, since: datetime, until: date) -> bool:
+    """Whether any process has changed a day before `until` of the municipality since `since`.
+
+    Errs towards True: it also counts changes up to CHANGE_MARGIN before
+    `since`, so a write that committed just after a picture was read is
+    never missed.
+    """
+    return (
+        DailyCount.objects.filter(
+            municipality_id=municipality_id,
+            changed_at__gte=since - CHANGE_MARGIN,
+            day__lt=until,
+        )
+        .order_by()
+        .exists()
+    )
 
 
 @transaction.atomic

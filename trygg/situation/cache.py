@@ -1,13 +1,19 @@
-"""Computed pictures, kept a few seconds for the many who open the same week at once.
+"""Computed pictures, kept for the many who open the same week at once.
 
 A meeting starts with a dozen people opening the same lägesbild, its map
 layers, charts and PDF: each of those requests builds the same picture. The
-cache keeps a picture for SITUATION_CACHE_SECONDS (10 by default, 0 turns it
-off) in the process, together with what was rendered from it (the API's
-JSON), and drops a picture the moment this process writes a report on a day
-the picture counts: one up to its period's end. Tonight's reports leave last
-week's picture alone. A report written by another server process shows up
-here within those seconds at most.
+cache keeps a picture in the process, together with what was rendered from
+it (the API's JSON), while nothing it counts has changed:
+
+- A report this process writes on a day the picture counts (one before its
+  period's end) drops it at once. Tonight's reports leave last week's
+  picture alone.
+- Every SITUATION_CACHE_SECONDS (10 by default; 0 turns the cache off) it
+  asks the rollup whether any process changed such a day since the picture
+  was built, and builds anew if so. A report written by another server
+  process therefore shows up here within those seconds at most.
+- After MAX_AGE_SECONDS it is built anew regardless, for what no count
+  shows: a renamed category, say.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from trygg.reports import rollup
@@ -29,21 +36,28 @@ from trygg.situation.periods import Period
 from trygg.situation.picture import Picture, build_picture
 
 MAX_ENTRIES = 64
+MAX_AGE_SECONDS = 300.0
 T = TypeVar("T")
 
 
 @dataclass
 class _Entry:
-    expires: float
+    born: float  # time.monotonic() when the build began
+    built_at: datetime  # the same moment by the clock the rollup's changed_at uses
+    checked: float  # when the rollup last said nothing counted had changed
     generation: int
     municipality_id: int
     until: date  # exclusive: the picture counts no day from here on
     picture: Picture
     renders: dict[Hashable, Any] = field(default_factory=dict)
+    rendering: threading.Lock = field(default_factory=threading.Lock)
 
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+# One build at a time per key: when a dozen requests miss the same week at once,
+# one builds and the rest wait for it instead of each building it on the same cores.
+_building: dict[tuple[Any, ...], threading.Lock] = {}
 
 
 def picture_for(municipality: Any, period: Period, categories: tuple[str, ...] = ()) -> Picture:
@@ -63,47 +77,71 @@ def rendered_for(
     `name` must tell apart everything besides the picture that `render` uses.
     """
     entry = _entry(municipality, period, categories)
-    with _lock:
-        if name in entry.renders:
-            return entry.renders[name]  # type: ignore[no-any-return]
-    value = render(entry.picture)
-    with _lock:
-        entry.renders[name] = value
-    return value
+    with entry.rendering:
+        if name not in entry.renders:
+            entry.renders[name] = render(entry.picture)
+        return entry.renders[name]  # type: ignore[no-any-return]
 
 
 def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> _Entry:
     seconds = settings.SITUATION_CACHE_SECONDS
-    generation = rollup.generation()
     if seconds <= 0:
-        return _build(municipality, period, categories, generation, time.monotonic())
+        return _build(municipality, period, categories)
     # Category names in a picture are in the language it was built in.
     key = (*_stamp(municipality), get_language(), period.key, tuple(categories))
-    now = time.monotonic()
+    hit = _fresh_entry(key, seconds)
+    if hit is not None:
+        return hit
+    with _lock:
+        gate = _building.setdefault(key, threading.Lock())
+    with gate:
+        try:
+            hit = _fresh_entry(key, seconds)  # built by the request this one waited for
+            if hit is not None:
+                return hit
+            entry = _build(municipality, period, categories)
+            with _lock:
+                _entries[key] = entry
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
+            return entry
+        finally:
+            with _lock:
+                _building.pop(key, None)
+
+
+def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
     with _lock:
         hit = _entries.get(key)
-    if hit is not None and hit.expires > now and _still_counts(hit, generation):
-        with _lock:
-            _entries.move_to_end(key)
-        return hit
-    entry = _build(municipality, period, categories, generation, now + seconds)
+    if hit is None or not _fresh(hit, seconds):
+        return None
     with _lock:
-        _entries[key] = entry
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return entry
+        _entries.move_to_end(key)
+    return hit
 
 
-def _build(
-    municipality: Any, period: Period, categories: tuple[str, ...], generation: int, expires: float
-) -> _Entry:
-    # The generation is read before building: a write during the build is newer than the entry.
+def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> _Entry:
+    # Generation and times are taken before building: a write during the build is newer.
+    generation, born, built_at = rollup.generation(), time.monotonic(), timezone.now()
     picture = build_picture(municipality, period, categories)
-    return _Entry(expires, generation, municipality.pk, period.end, picture)
+    return _Entry(born, built_at, born, generation, municipality.pk, period.end, picture)
 
 
-def _still_counts(entry: _Entry, generation: int) -> bool:
+def _fresh(entry: _Entry, seconds: float) -> bool:
+    now = time.monotonic()
+    if now - entry.born > MAX_AGE_SECONDS or not _unchanged_here(entry):
+        return False
+    if now - entry.checked <= seconds:
+        return True
+    if rollup.changed_since(entry.municipality_id, entry.built_at, entry.until):
+        return False
+    entry.checked = now
+    return True
+
+
+def _unchanged_here(entry: _Entry) -> bool:
     """True unless this process wrote, since the entry was built, a day the picture counts."""
+    generation = rollup.generation()
     if entry.generation == generation:
         return True
     changed = rollup.earliest_change_since(entry.generation, entry.municipality_id)

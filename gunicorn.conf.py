@@ -24,7 +24,13 @@ preload_app = True
 # A report with a photo may take a while on a phone connection; the proxy buffers.
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
+# No keep-alive: a connection closes after its answer. A kept-alive connection
+# stays with the worker that accepted it, and under load one worker ended up
+# with three quarters of them, capped at one core by its GIL while the other
+# idled (bench/load.py: p50 28 ms with keep-alive 5 s, 17 ms without). A new
+# connection per request goes to whichever worker is free to accept it. The
+# proxy in front speaks HTTP/1.0 to us by default anyway, a connection per request.
+keepalive = 0
 # Recycle processes now and then, so a slow leak never becomes an outage.
 max_requests = 5000
 max_requests_jitter = 500

@@ -10,16 +10,22 @@ bench's Östersund world, an API token), starts gunicorn with the
 repository's gunicorn.conf.py on a free loopback port, and stores SEED
 reports over the last 300 days through POST /api/v1/reports/batch so the
 picture has a history. Then `--users` threads, each on its own keep-alive
-connection, repeat for `--seconds`: pause (uniform around `--think` s, a
-person reading the screen), then one request of a kind drawn by MIX:
+connection, arrive spread over the first `--ramp` seconds (people open the
+system one after another, not all in the same second after a restart: 1
+makes them), and repeat until `--seconds` from the start have passed: pause
+(uniform around `--think` s, a person reading the screen), then one request
+of a kind drawn by MIX:
 
-    post       POST /api/v1/reports, a new report with its own client_id
+    post       POST /api/v1/reports, a new report with its own client_id, of
+               something seen in the last LIVE_HOURS, as live reports are
+               (--backdated: at the seed's times, up to 300 days back)
     situation  GET /api/v1/situation?municipality=2380&period=<one of the last 8 weeks>
     list       GET /api/v1/reports?limit=50
 
 Prints throughput, p50/p95/p99 per kind and overall, and errors (any answer
 but 201 for a post and 200 for a read, or no answer). Target: 0 errors,
-p99 < 500 ms. The users run on the same 2 cores as the server.
+p99 < 500 ms, over every request from the first user's first on, ramp
+included. The users run on the same 2 cores as the server.
 Only 127.0.0.1 is ever contacted. The server is always stopped at the end.
 """
 
@@ -36,7 +42,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +59,7 @@ SEED = 5000
 MUNICIPALITY = "2380"
 WEEKS = 8
 TARGET_P99_MS = 500.0
+LIVE_HOURS = 6.0
 REQUEST_TIMEOUT = 30.0
 
 
@@ -66,6 +73,8 @@ class Plan:
     deadline: float
     think: float
     start: threading.Barrier
+    ramp: float = 1.0
+    backdated: bool = False
 
 
 @dataclass
@@ -88,6 +97,10 @@ def _request(user: int, i: int, kind: str, plan: Plan) -> tuple[str, str, bytes 
     """Method, path and body of request `i` of `user`."""
     if kind == "post":
         item = {**plan.pool[(user * 7919 + i) % len(plan.pool)], "client_id": f"load-{user}-{i}"}
+        if not plan.backdated:
+            item.pop("occurred_to", None)
+            seen = datetime.now(UTC) - timedelta(hours=LIVE_HOURS * ((user * 31 + i) % 97) / 97)
+            item["occurred_at"] = seen.isoformat()
         return "POST", "/api/v1/reports", json.dumps(item).encode()
     if kind == "situation":
         period = plan.periods[(user + i) % len(plan.periods)]
@@ -100,8 +113,7 @@ def _user(number: int, port: int, plan: Plan, record: Record) -> None:
     kinds, weights = list(MIX), list(MIX.values())
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     plan.start.wait()
-    # Users start spread over one think time, not all in the same millisecond.
-    time.sleep(rng.uniform(0.0, plan.think))
+    time.sleep(rng.uniform(0.0, plan.ramp))
     i = 0
     while time.monotonic() < plan.deadline:
         kind = rng.choices(kinds, weights)[0]
@@ -181,13 +193,22 @@ def measure(kind: str, tmp: Path, args: argparse.Namespace) -> list[dict[str, An
         try:
             _seed(server.port, headers, pool)
             periods = last_weeks(date.today(), WEEKS)
-            plan = Plan(headers, pool, periods, float("inf"), args.think, threading.Barrier(1))
+            plan = Plan(
+                headers, pool, periods, float("inf"), args.think, threading.Barrier(1),
+                ramp=args.ramp, backdated=args.backdated,
+            )  # fmt: skip
             results, elapsed = run_users(server.port, plan, args.users, args.seconds)
         finally:
             server.stop()
         _report_log(log)
     return [
-        {"bench": f"load_{kind}_{k}", "users": args.users, **summarise(k, results, elapsed)}
+        {
+            "bench": f"load_{kind}_{k}",
+            "users": args.users,
+            "ramp": args.ramp,
+            "backdated": args.backdated,
+            **summarise(k, results, elapsed),
+        }
         for k in [*MIX, "all"]
     ]
 
@@ -219,6 +240,10 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which users arrive")
+    parser.add_argument(
+        "--backdated", action="store_true", help="post reports up to 300 days old, not live ones"
+    )
     args = parser.parse_args()
     # SIGTERM (a timeout, a CI cancel) must still run the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -74,14 +74,14 @@ def _with_name(url: str, name: str) -> str:
     return urlunparse(urlparse(url)._replace(path=f"/{name}"))
 
 
-def _admin_connection(url: str) -> Any:
-    """An autocommit psycopg connection to the `postgres` database of `url`'s server."""
+def _admin_connection(url: str, dbname: str = "postgres") -> Any:
+    """An autocommit psycopg connection to database `dbname` of `url`'s server."""
     import psycopg
 
     from trygg.env import database
 
     db = database(url, ROOT)
-    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "dbname": "postgres"}
+    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "dbname": dbname}
     params = {k: v for k, v in params.items() if v}
     return psycopg.connect(**params, password=db["PASSWORD"] or None, autocommit=True)
 

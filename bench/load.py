@@ -146,6 +146,20 @@ def _seed(port: int, headers: dict[str, str], pool: list[dict[str, Any]]) -> Non
         raise RuntimeError(f"seeding failed: {response.status} {text[:500]!r}")
 
 
+def _analyze(url: str) -> None:
+    """Table statistics for PostgreSQL's planner, as autovacuum gathers within its first minute.
+
+    Without them the planner guesses the freshly seeded tables are empty,
+    and a page of the report list cost PostgreSQL about 30 ms of CPU instead of 6.
+    """
+    if not durability._is_postgres(url):
+        return
+    from trygg.env import database
+
+    with durability._admin_connection(url, str(database(url, durability.ROOT)["NAME"])) as conn:
+        conn.execute("ANALYZE")
+
+
 def run_users(
     port: int, plan: Plan, users: int, seconds: float
 ) -> tuple[list[tuple[str, float, int]], float]:
@@ -192,6 +206,7 @@ def measure(kind: str, tmp: Path, args: argparse.Namespace) -> list[dict[str, An
         server.start()
         try:
             _seed(server.port, headers, pool)
+            _analyze(url)
             periods = last_weeks(date.today(), WEEKS)
             plan = Plan(
                 headers, pool, periods, float("inf"), args.think, threading.Barrier(1),

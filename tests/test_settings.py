@@ -61,6 +61,17 @@ def test_database_urls_are_parsed(tmp_path):
         env.database("mysql://x/y", tmp_path)
 
 
+def test_postgresql_statements_are_prepared_unless_turned_off(tmp_path):
+    options = env.database("postgres://u@h/t", tmp_path)["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    options = env.database("postgres://u@h/t?prepare_threshold=2", tmp_path)["OPTIONS"]
+    assert options["prepare_threshold"] == 2
+    options = env.database("postgres://u@h/t?prepare_threshold=off&sslmode=require", tmp_path)
+    assert options["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(env.ConfigError, match="prepare_threshold"):
+        env.database("postgres://u@h/t?prepare_threshold=soon", tmp_path)
+
+
 def test_pages_speak_swedish_even_to_an_english_browser(client):
     response = client.get("/logga-in/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.headers["Content-Language"] == "sv"

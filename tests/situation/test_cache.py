@@ -23,7 +23,7 @@ def post(world, n, when=None):
     items = [centrum("graffiti", when or at(2026, 47, 6, 2)) for _ in range(n)]
     submit_reports(
         organisation=world.orgs["polis"], by=world.petra, items=items,
-        now=at(2026, 48, 3, 12), max_age_days=800,
+        now=at(2026, 50, 3, 12), max_age_days=800,
     )  # fmt: skip
 
 
@@ -56,6 +56,17 @@ class PictureCacheTests(TryggTestCase):
         post(self.w, 1, when=at(2026, 47, 7, 23))  # Sunday 23:00: still the week's
         fresh = cache.picture_for(self.w.ostersund, period)
         self.assertEqual((first.total.current, fresh.total.current), (2, 3))
+
+    def test_a_month_s_picture_counts_its_trend_s_last_week_to_the_sunday(self):
+        november = parse_period("2026-11")  # ends Monday 30 Nov: its last trend week is W49
+        post(self.w, 2)
+        first = cache.picture_for(self.w.ostersund, november)
+        post(self.w, 1, when=at(2026, 50, 1, 12))  # the Monday after W49: counted nowhere
+        self.assertIs(cache.picture_for(self.w.ostersund, november), first)
+        post(self.w, 1, when=at(2026, 49, 4, 12))  # Thursday 3 December, in W49
+        fresh = cache.picture_for(self.w.ostersund, november)
+        self.assertIsNot(fresh, first)
+        self.assertEqual((first.trend["damage"][-1], fresh.trend["damage"][-1]), (0, 1))
 
     def test_a_backdated_report_drops_the_pictures_whose_history_it_changes(self):
         period = parse_period("2026-W47")

@@ -31,7 +31,7 @@ Key = tuple[int, date, int, int, str]  # municipality, local day, area (0: none)
 _generation = itertools.count()
 _current = next(_generation)
 ALL_MUNICIPALITIES = 0
-LOG_LENGTH = 1024
+LOG_LENGTH = 8192  # ~100 s of single reports at 40/s (two entries each: write, commit)
 _lock = threading.Lock()
 # (generation, {municipality id or ALL_MUNICIPALITIES: earliest day changed}), oldest first.
 _log: deque[tuple[int, dict[int, date]]] = deque(maxlen=LOG_LENGTH)
@@ -53,13 +53,13 @@ def earliest_change_since(since: int, municipality_id: int) -> date | None:
             return None
         if not _log or _log[0][0] > since + 1:
             return date.min
-        days = [
-            day
-            for number, changed in _log
-            if number > since
-            for key, day in changed.items()
-            if key in (municipality_id, ALL_MUNICIPALITIES)
-        ]
+        days: list[date] = []
+        for number, changed in reversed(_log):  # newest first: usually only a few are new
+            if number <= since:
+                break
+            days += [
+                day for key, day in changed.items() if key in (municipality_id, ALL_MUNICIPALITIES)
+            ]
     return min(days, default=None)
 
 
@@ -149,7 +149,12 @@ def changed_since(municipality_id: int, since: datetime, until: date) -> bool:
 
 @transaction.atomic
 def rebuild(municipality_id: int | None = None) -> int:
-    """Recompute the rollup from the reports (of one municipality, or all); the rows written."""
+    """Recompute the rollup from the reports (of one municipality, or all); the rows written.
+
+    This process's kept pictures are dropped; other server processes' notice
+    no changed row if they built a picture while this ran, and refresh it
+    within the picture cache's MAX_AGE_SECONDS.
+    """
     old = DailyCount.objects.all()
     reports = Report.objects.all()
     if municipality_id is not None:

@@ -6,7 +6,7 @@ cache keeps a picture in the process, together with what was rendered from
 it (the API's JSON), while nothing it counts has changed:
 
 - A report this process writes on a day the picture counts (one before its
-  period's end) drops it at once. Tonight's reports leave last week's
+  period's end, or its trend's last Sunday) drops it at once. Tonight's reports leave last week's
   picture alone.
 - Every SITUATION_CACHE_SECONDS (10 by default; 0 turns the cache off) it
   asks the rollup whether any process changed such a day since the picture
@@ -33,7 +33,7 @@ from django.utils.translation import get_language
 
 from trygg.reports import rollup
 from trygg.situation.periods import Period
-from trygg.situation.picture import Picture, build_picture
+from trygg.situation.picture import Picture, build_picture, counted_until
 
 MAX_ENTRIES = 64
 MAX_AGE_SECONDS = 300.0
@@ -47,7 +47,7 @@ class _Entry:
     checked: float  # when the rollup last said nothing counted had changed
     generation: int
     municipality_id: int
-    until: date  # exclusive: the picture counts no day from here on
+    until: date  # exclusive: the picture counts no day from here on (counted_until)
     picture: Picture
     renders: dict[Hashable, Any] = field(default_factory=dict)
     rendering: threading.Lock = field(default_factory=threading.Lock)
@@ -107,7 +107,8 @@ def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> _E
             return entry
         finally:
             with _lock:
-                _building.pop(key, None)
+                if _building.get(key) is gate:  # not a newer builder's
+                    del _building[key]
 
 
 def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
@@ -116,7 +117,8 @@ def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
     if hit is None or not _fresh(hit, seconds):
         return None
     with _lock:
-        _entries.move_to_end(key)
+        if _entries.get(key) is hit:  # another thread may have evicted or replaced it meanwhile
+            _entries.move_to_end(key)
     return hit
 
 
@@ -124,7 +126,8 @@ def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> _E
     # Generation and times are taken before building: a write during the build is newer.
     generation, born, built_at = rollup.generation(), time.monotonic(), timezone.now()
     picture = build_picture(municipality, period, categories)
-    return _Entry(born, built_at, born, generation, municipality.pk, period.end, picture)
+    until = counted_until(period)
+    return _Entry(born, built_at, born, generation, municipality.pk, until, picture)
 
 
 def _fresh(entry: _Entry, seconds: float) -> bool:

@@ -279,6 +279,17 @@ def _comparison(vs_base: TrendTable, vs_year: TrendTable, i: int) -> Comparison:
     )
 
 
+def counted_until(period: Period) -> date:
+    """The first day no count of the period's picture reads (exclusive end).
+
+    The period's end, or later: the trend's last ISO week runs to its Sunday,
+    past a month or custom period that ends midweek. The picture cache drops
+    a picture on a write before this day.
+    """
+    last_monday = period.last_day - timedelta(days=period.last_day.weekday())
+    return max(period.end, last_monday + timedelta(weeks=1))
+
+
 def _weekly_trend(
     municipality_id: int,
     period: Period,
@@ -287,9 +298,8 @@ def _weekly_trend(
     public_only: bool,
 ) -> tuple[list[str], dict[str, list[int]]]:
     """Counts per ISO week and group for the 52 weeks ending with the period's last week."""
-    last_monday = period.last_day - timedelta(days=period.last_day.weekday())
-    start = last_monday - timedelta(weeks=TREND_WEEKS - 1)
-    end = last_monday + timedelta(weeks=1)
+    end = counted_until(period)
+    start = end - timedelta(weeks=TREND_WEEKS)
     weeks = [_week_key(start + timedelta(weeks=k)) for k in range(TREND_WEEKS)]
     series: dict[str, np.ndarray] = {}
     for day, category, n in queries.daily_by_category(

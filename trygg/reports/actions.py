@@ -178,13 +178,29 @@ def submit_reports(
     ctx = context_for(organisation.municipality, now=now, max_age_days=max_age_days)
     rows = validate_items(items, ctx)
     with transaction.atomic():
-        return _store(rows, organisation=organisation, by=by, source=source, now=now)
+        batch, created = _store(rows, organisation=organisation, by=by, source=source, now=now)
+        _count(created)
+    return batch
+
+
+def _count(created: list[Report]) -> None:
+    """Add new reports to the rollup, as the last write of their transaction.
+
+    In their transaction, so the picture's counts never disagree with the
+    reports. Last, so the busiest rows of the database (today's counts) stay
+    locked only until the commit right after, and their changed_at is at most
+    moments older than that commit (rollup.CHANGE_MARGIN).
+    """
+    rollup.add(rollup.keys_of(created))
 
 
 def _store(
     rows: list[dict[str, Any]], *, organisation: Organisation, by: Any, source: str, now: datetime
-) -> BatchResult:
-    """Write validated rows, their client_id check and the rollup; call it inside a transaction."""
+) -> tuple[BatchResult, list[Report]]:
+    """Write validated rows after their client_id check, inside a transaction; and the new ones.
+
+    The caller adds the new ones to the rollup (`_count`) last before committing.
+    """
     seen = _existing_by_client_id(
         organisation, {r["client_id"] for r in rows if r.get("client_id")}
     )
@@ -202,10 +218,9 @@ def _store(
         result.append(report)
         created_reports.append(report)
     fresh.write()
-    # In the same transaction, so the picture's counts never disagree with the reports.
-    rollup.add(rollup.keys_of(created_reports))
     created = len(fresh.params)
-    return BatchResult(reports=result, created=created, existing=len(rows) - created)
+    batch = BatchResult(reports=result, created=created, existing=len(rows) - created)
+    return batch, created_reports
 
 
 def submit_report(
@@ -228,10 +243,11 @@ def submit_report(
     cleaned = clean_photo(photo) if photo is not None else None
     try:
         with transaction.atomic():
-            batch = _store(rows, organisation=organisation, by=by, source=source, now=now)
+            batch, created = _store(rows, organisation=organisation, by=by, source=source, now=now)
             report = batch.reports[0]
             if cleaned is not None and batch.created:
                 store_photo(report, *cleaned)
+            _count(created)
             return report, bool(batch.created)
     except IntegrityError:
         # Two requests with the same client_id raced; the other one won.

@@ -27,9 +27,11 @@ graceful_timeout = 20
 # No keep-alive: a connection closes after its answer. A kept-alive connection
 # stays with the worker that accepted it, and under load one worker ended up
 # with three quarters of them, capped at one core by its GIL while the other
-# idled (bench/load.py: p50 28 ms with keep-alive 5 s, 17 ms without). A new
-# connection per request goes to whichever worker is free to accept it. The
-# proxy in front speaks HTTP/1.0 to us by default anyway, a connection per request.
+# idled (bench/load.py, same load: p50 28 ms with keep-alive 5 s, 17 ms
+# without). A new connection per request goes to whichever worker is free to
+# accept it. This matters for clients that connect directly and for a proxy
+# that keeps upstream connections alive; nginx's default, HTTP/1.0 upstream,
+# opens one per request anyway.
 keepalive = 0
 # Recycle processes now and then, so a slow leak never becomes an outage.
 max_requests = 5000

@@ -9,16 +9,20 @@ Sets up a fresh database as bench/durability.py does (migrate, the intake
 bench's Östersund world, an API token), starts gunicorn with the
 repository's gunicorn.conf.py on a free loopback port, and stores SEED
 reports over the last 300 days through POST /api/v1/reports/batch so the
-picture has a history. Then `--users` threads, each on its own keep-alive
-connection, arrive spread over the first `--ramp` seconds (people open the
-system one after another, not all in the same second after a restart: 1
-makes them), and repeat until `--seconds` from the start have passed: pause
-(uniform around `--think` s, a person reading the screen), then one request
-of a kind drawn by MIX:
+picture has a history. Then `--users` threads, each with its own
+connection (reopened per request: the server closes it after each answer),
+arrive spread over the first `--ramp` seconds (people open the system one
+after another, not all in the same second after a restart: 1 makes them),
+and repeat until `--seconds` from the start have passed: pause (uniform
+around `--think` s, a person reading the screen), then one request of a
+kind drawn by MIX:
 
     post       POST /api/v1/reports, a new report with its own client_id, of
-               something seen in the last LIVE_HOURS, as live reports are
-               (--backdated: at the seed's times, up to 300 days back)
+               something seen in the last LIVE_HOURS, as live reports are. They
+               change no week being read (except early on a Monday), so after
+               the first builds the situation reads are kept pictures; with
+               --backdated (the seed's times, up to 300 days back) every post
+               changes them all and each read builds its picture anew
     situation  GET /api/v1/situation?municipality=2380&period=<one of the last 8 weeks>
     list       GET /api/v1/reports?limit=50
 

@@ -68,6 +68,8 @@ def test_postgresql_statements_are_prepared_unless_turned_off(tmp_path):
     assert options["prepare_threshold"] == 2
     options = env.database("postgres://u@h/t?prepare_threshold=off&sslmode=require", tmp_path)
     assert options["OPTIONS"] == {"sslmode": "require"}
+    options = env.database("postgres://u@h/t?server_side_binding=false", tmp_path)["OPTIONS"]
+    assert options == {}
     with pytest.raises(env.ConfigError, match="prepare_threshold"):
         env.database("postgres://u@h/t?prepare_threshold=soon", tmp_path)
 

@@ -93,6 +93,8 @@ def database(url: str, base_dir: Path) -> dict[str, object]:
         # `?prepare_threshold=off` behind a pooler in transaction mode (pgbouncer),
         # which cannot keep a prepared statement with its connection.
         threshold = str(query.pop("prepare_threshold", "5"))
+        if str(query.pop("server_side_binding", "true")).lower() in {"false", "0", "off"}:
+            threshold = "off"
         if threshold != "off":
             if not threshold.isdigit():
                 raise ConfigError(

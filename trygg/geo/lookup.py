@@ -90,16 +90,26 @@ _lock = threading.Lock()
 _cache: dict[int, tuple[tuple[Any, ...], AreaIndex]] = {}
 
 
-def area_index(municipality: Any) -> AreaIndex:
-    """The cached index for a Municipality model instance, rebuilt when areas change."""
+def areas_stamp(municipality: Any) -> tuple[int, Any]:
+    """How many areas the municipality has, and when one last changed.
+
+    Caches of anything drawn from the areas key on it: one small aggregate, no polygon read.
+    """
     from django.db.models import Count, Max
 
     from trygg.geo.models import Area
 
-    stamp_row = Area.objects.filter(municipality=municipality).aggregate(
+    row = Area.objects.filter(municipality=municipality).aggregate(
         n=Count("id"), latest=Max("updated_at")
     )
-    stamp = (stamp_row["n"], stamp_row["latest"], municipality.updated_at)
+    return row["n"], row["latest"]
+
+
+def area_index(municipality: Any) -> AreaIndex:
+    """The cached index for a Municipality model instance, rebuilt when areas change."""
+    from trygg.geo.models import Area
+
+    stamp = (*areas_stamp(municipality), municipality.updated_at)
     with _lock:
         hit = _cache.get(municipality.pk)
         if hit is not None and hit[0] == stamp:

@@ -27,10 +27,10 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from trygg.geo.lookup import areas_stamp
 from trygg.reports import rollup
 from trygg.situation.periods import Period
 from trygg.situation.picture import Picture, build_picture, counted_until
@@ -156,14 +156,12 @@ def _unchanged_here(entry: _Entry) -> bool:
 
 def _stamp(municipality: Any) -> tuple[Any, ...]:
     """What else a picture shows besides counts: the municipality's name and its areas."""
-    areas = municipality.areas.aggregate(n=Count("id"), latest=Max("updated_at"))
     return (
         municipality.pk,
         municipality.updated_at,
         municipality.name,
         municipality.is_demo,
-        areas["n"],
-        areas["latest"],
+        *areas_stamp(municipality),
     )
 
 

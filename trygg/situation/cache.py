@@ -37,12 +37,13 @@ from trygg.situation.picture import Picture, build_picture, counted_until
 
 MAX_ENTRIES = 64
 MAX_AGE_SECONDS = 300.0
+_clock = time.monotonic  # a name of its own, so a test can move it on rather than sleep
 T = TypeVar("T")
 
 
 @dataclass
 class _Entry:
-    born: float  # time.monotonic() when the build began
+    born: float  # _clock() when the build began
     built_at: datetime  # the same moment by the clock the rollup's changed_at uses
     checked: float  # when the rollup last said nothing counted had changed
     generation: int
@@ -124,14 +125,14 @@ def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
 
 def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> _Entry:
     # Generation and times are taken before building: a write during the build is newer.
-    generation, born, built_at = rollup.generation(), time.monotonic(), timezone.now()
+    generation, born, built_at = rollup.generation(), _clock(), timezone.now()
     picture = build_picture(municipality, period, categories)
     until = counted_until(period)
     return _Entry(born, built_at, born, generation, municipality.pk, until, picture)
 
 
 def _fresh(entry: _Entry, seconds: float) -> bool:
-    now = time.monotonic()
+    now = _clock()
     if now - entry.born > MAX_AGE_SECONDS or not _unchanged_here(entry):
         return False
     if now - entry.checked <= seconds:

@@ -1,7 +1,7 @@
 """A realistic intake world for the intake benchmarks, and report items to send it.
 
-The geography comes from the shared place list of Östersund
-(../shared/data/ostersund_demo_places.csv): one Voronoi cell per place,
+The geography comes from the demo's place list of Östersund
+(trygg/demo/data/ostersund_demo_places.csv): one Voronoi cell per place,
 clipped to a buffered outline and densified to ~50 m edges so the polygons
 carry hundreds of vertices, as real district boundaries do; the two named
 streets get small round areas with a higher priority that overlap their
@@ -23,7 +23,8 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-PLACES = Path(__file__).resolve().parents[2] / "shared" / "data" / "ostersund_demo_places.csv"
+ROOT = Path(__file__).resolve().parents[1]
+PLACES = ROOT / "trygg" / "demo" / "data" / "ostersund_demo_places.csv"
 OUTLINE_BUFFER_M = 3000.0
 EDGE_M = 50.0  # densify polygon edges to this length: realistic vertex counts
 STREET_RADIUS_M = 150.0

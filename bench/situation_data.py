@@ -1,7 +1,7 @@
 """Years of synthetic report history for the situation bench, written straight to the table.
 
 The world is the intake bench's Östersund (bench/intake_data.py: ~20 Voronoi
-districts and two street areas from the shared place list), with the real
+districts and two street areas from the demo place list), with the real
 category taxonomy of the migration and a few organisations. Reports are
 spread over `years` of history ending yesterday with a slow growth in use, a
 summer peak, busier Fridays and Saturdays, each category group's own hours

@@ -146,7 +146,7 @@ class DemoTests(TestCase):
 
 
 class DemoRefusalTests(TestCase):
-    def test_it_fails_clearly_without_the_shared_data(self):
+    def test_it_fails_clearly_when_the_place_list_is_missing(self):
         from unittest import mock
 
         with (

@@ -12,7 +12,7 @@ from libpysal.weights import DistanceBand, W, lat2W
 from trygg.analysis.gistar import benjamini_hochberg, distance_stencil, gi_star
 from trygg.analysis.grid import Grid, bin_points
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def random_grid(seed=0, shape=(25, 30), lam=1.5):

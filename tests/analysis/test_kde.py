@@ -11,7 +11,7 @@ from sklearn.neighbors import KernelDensity
 from trygg.analysis.grid import Grid
 from trygg.analysis.kde import kernel_density, silverman_bandwidth
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GRID = Grid(x0=0.0, y0=0.0, cell=100.0, nx=50, ny=40)
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from trygg.analysis.nearrepeat import knox_test, near_repeat
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 NRC = DATA / "nrc_validation"
 
 # The repository's autouse fixtures are function-scoped; these properties do

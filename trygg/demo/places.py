@@ -1,7 +1,7 @@
 """Demo geography of Östersund, built from the hand-written place list.
 
-The csv (../shared/data/ostersund_demo_places.csv) holds approximate centre
-points, not boundaries. From them we draw a demo municipality outline (the
+The csv (data/ostersund_demo_places.csv, package data of the demo) holds
+approximate centre points, not boundaries. From them we draw a demo municipality outline (the
 convex hull of the places, buffered) and one Voronoi cell per district or
 locality, clipped to the outline. The two streets named in public sources get
 small round areas with a higher priority, so they win inside their district.
@@ -21,7 +21,6 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-import trygg
 from trygg.geo.projection import to_sweref, to_wgs84
 
 PLACES_FILE = "ostersund_demo_places.csv"
@@ -36,7 +35,7 @@ AREA_KIND = {"hotspot_street": "street"}
 
 
 class DemoDataMissing(Exception):
-    """The shared data folder beside the checkout is not there."""
+    """The place list is not where the package keeps it (a broken install)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,8 @@ class DemoGeography:
 
 
 def data_dir() -> Path:
-    return Path(trygg.__file__).resolve().parents[1] / ".." / "shared" / "data"
+    """The demo's package data: it ships inside the installed package."""
+    return Path(__file__).resolve().parent / "data"
 
 
 def read_places(path: Path | None = None) -> dict[str, Place]:
@@ -80,8 +80,8 @@ def read_places(path: Path | None = None) -> dict[str, Place]:
     path = path or data_dir() / PLACES_FILE
     if not path.is_file():
         raise DemoDataMissing(
-            f"The demo needs {path.resolve()}: the shared data folder must sit beside "
-            "the checkout (../shared/data/), as in CI. It is not copied into the repository."
+            f"The demo needs {path.resolve()}, which ships with the package: "
+            "reinstall Trygg (pip install -e .) to restore it."
         )
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

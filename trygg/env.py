@@ -1,6 +1,6 @@
 """Typed readers of environment variables that fail loudly.
 
-Every variable read here is documented in README.md (a test checks that).
+Every variable read here is documented in docs/operations.md (a test checks that).
 A secret may also come from a file named by `NAME_FILE`, as container
 platforms mount them.
 """

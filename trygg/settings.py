@@ -1,4 +1,4 @@
-"""Trygg settings: one module, configured by environment variables (see README)."""
+"""Trygg settings: one module, configured by environment variables (see docs/operations.md)."""
 
 from __future__ import annotations
 

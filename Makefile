@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml
 system:
 	bash tools/setup-system.sh
 
+# axe-core for the accessibility checks of the browser tests (pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json | system
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 run: $(VENV)/.installed
 	mkdir -p var
 	DEBUG=1 $(VENV)/bin/trygg migrate --verbosity 0
@@ -26,11 +31,11 @@ run: $(VENV)/.installed
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed system
+test-sqlite: $(VENV)/.installed system node_modules/.installed
 	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest
 
 # Starts a throwaway PostgreSQL cluster unless DATABASE_URL already names one.
-test-postgres: $(VENV)/.installed system
+test-postgres: $(VENV)/.installed system node_modules/.installed
 	$(PY) tools/with_postgres.py $(PY) -m pytest
 
 lint: $(VENV)/.installed
@@ -50,4 +55,4 @@ bench: $(VENV)/.installed system
 	$(PY) bench/api_post.py
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info node_modules

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (PostgreSQL 15 server, chromium)
+# Installs the Debian packages the tests need (PostgreSQL 15 server, chromium,
+# poppler for PDF text, npm for axe-core)
 # when they are missing. Idempotent; needs root (CI and the dev machines are root).
 set -euo pipefail
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     if [ "$(id -u)" != 0 ]; then

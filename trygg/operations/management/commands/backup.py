@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trygg import backup
+from trygg.operations import backup
 
 
 class Command(BaseCommand):

@@ -17,7 +17,6 @@ SKIPPED_DIRS = {".git", ".venv", "var", "__pycache__", "node_modules", "bench/ou
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".cfg", ".txt", ".html", ".js", ".css", ".sh", ".conf"}
 TEXT_NAMES = {"Makefile", "run", ".gitignore"}
 
-# Built from pieces so this file does not match itself.
 OUTSIDE = re.compile(
     "|".join(
         [
@@ -56,6 +55,8 @@ class SelfContainedTests(SimpleTestCase):
         for path in shipped_files():
             if not path.is_file() or not is_text(path) or "static/vendor" in path.as_posix():
                 continue
+            if path.resolve() == Path(__file__).resolve():
+                continue  # the patterns themselves, and the examples that prove they match
             for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
                 if OUTSIDE.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
@@ -65,7 +66,7 @@ class SelfContainedTests(SimpleTestCase):
         for line in [
             'DATA = Path(__file__).parents[2] / ".." / "shared" / "data"',
             "see ../shared/STYLE.md",
-            "read " + "/" + "work" + "/shared/data/places.csv",
+            "read " + "/" + "work" + "/" + "shared" + "/" + "data" + "/places.csv",
         ]:
             self.assertRegex(line, OUTSIDE)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (PostgreSQL 15 server, chromium,
-# poppler for PDF text, npm for axe-core)
+# poppler for PDF text, npm for axe-core, nginx and openssl for the proxy test)
 # when they are missing. Idempotent; needs root (CI and the dev machines are root).
 set -euo pipefail
 missing=()
@@ -8,6 +8,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     if [ "$(id -u)" != 0 ]; then

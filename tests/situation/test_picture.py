@@ -149,3 +149,19 @@ class RollupCommandTests(TryggTestCase):
         DailyCount.objects.update(n=99)
         call_command("rollup", "--rebuild", "--municipality", "2380", stdout=StringIO())
         self.assertEqual(list(DailyCount.objects.values_list("n", flat=True)), [1])
+
+    def test_the_check_passes_on_a_maintained_rollup_and_names_a_damaged_one(self):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        submit_reports(organisation=self.w.orgs["bostad"], by=self.w.karl, items=[report_data()])
+        out = StringIO()
+        call_command("rollup", "--check", stdout=out)
+        self.assertIn("agrees", out.getvalue())
+        DailyCount.objects.update(n=99)
+        errors = StringIO()
+        with self.assertRaisesMessage(CommandError, "disagrees with the reports in 1 cells"):
+            call_command("rollup", "--check", stdout=StringIO(), stderr=errors)
+        self.assertIn("rollup 99, reports 1", errors.getvalue())
+        self.assertEqual(list(DailyCount.objects.values_list("n", flat=True)), [99])

@@ -148,6 +148,38 @@ def changed_since(municipality_id: int, since: datetime, until: date) -> bool:
 
 
 @transaction.atomic
+def counted(municipality_id: int | None = None) -> Counter[Key]:
+    """The rollup as the reports say it should be, computed afresh (nothing written)."""
+    reports = Report.objects.all()
+    if municipality_id is not None:
+        reports = reports.filter(municipality_id=municipality_id)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = reports.order_by().values_list(
+        "municipality_id", "occurred_at", "area_id", "category_id", "sharing"
+    )
+    return Counter(
+        (muni, when.astimezone(zone).date(), area or 0, category, sharing)
+        for muni, when, area, category, sharing in rows.iterator(chunk_size=20_000)
+    )
+
+
+def disagreements(municipality_id: int | None = None) -> dict[Key, tuple[int, int]]:
+    """Cells where the stored rollup and the reports differ: {key: (stored, counted)}."""
+    stored_rows = DailyCount.objects.all()
+    if municipality_id is not None:
+        stored_rows = stored_rows.filter(municipality_id=municipality_id)
+    fields = ("municipality_id", "day", "area_key", "category_id", "sharing", "n")
+    stored: Counter[Key] = Counter(
+        {(m, d, a, c, s): n for m, d, a, c, s, n in stored_rows.values_list(*fields).iterator()}
+    )
+    fresh = counted(municipality_id)
+    return {
+        key: (stored[key], fresh[key])
+        for key in stored.keys() | fresh.keys()
+        if stored[key] != fresh[key]
+    }
+
+
 def rebuild(municipality_id: int | None = None) -> int:
     """Recompute the rollup from the reports (of one municipality, or all); the rows written.
 
@@ -156,19 +188,10 @@ def rebuild(municipality_id: int | None = None) -> int:
     within the picture cache's MAX_AGE_SECONDS.
     """
     old = DailyCount.objects.all()
-    reports = Report.objects.all()
     if municipality_id is not None:
         old = old.filter(municipality_id=municipality_id)
-        reports = reports.filter(municipality_id=municipality_id)
     old.delete()
-    zone = ZoneInfo(settings.TIME_ZONE)
-    rows = reports.order_by().values_list(
-        "municipality_id", "occurred_at", "area_id", "category_id", "sharing"
-    )
-    counts: Counter[Key] = Counter(
-        (muni, when.astimezone(zone).date(), area or 0, category, sharing)
-        for muni, when, area, category, sharing in rows.iterator(chunk_size=20_000)
-    )
+    counts = counted(municipality_id)
     add(counts)
     _note({municipality_id or ALL_MUNICIPALITIES: date.min})
     return len(counts)

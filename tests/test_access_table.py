@@ -75,7 +75,10 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "situation:data": ("GET", "{lb}/data.json{p}", (L, O, O, O, O, O, H, H)),
     "situation:area": ("GET", "/lagesbild/omrade/{area}/{p}", (L, O, O, O, O, O, H, H)),
     "situation:assessment": ("POST", "{lb}/bedomning/", (L, D, D, D, M, D, H, H)),
+    "situation:publish_preview": ("GET", "{lb}/publicera/granska{p}", (L, D, D, D, O, D, H, H)),
     "situation:publish": ("POST", "{lb}/publicera", (L, D, D, D, I, D, H, H)),
+    "situation:unpublish_confirm": ("GET", "{lb}/avpublicera/bekrafta{p}", (L, D, D, D, O, D, H, H)),  # noqa: E501
+    "situation:unpublish": ("POST", "{lb}/avpublicera", (L, D, D, D, I, D, H, H)),
     "situation:map_areas": ("GET", "{lb}/karta/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
     "situation:map_hotspots": ("GET", "{lb}/karta/hotspots.geojson{p}", (L, O, O, O, O, O, H, H)),
     "situation:map_density": ("GET", "{lb}/karta/densitet.geojson{p}", (L, O, O, O, O, O, H, H)),

@@ -156,8 +156,11 @@ class CsrfTests(TryggTestCase):
             ("situation/page.html", "{% url 'situation:assessment' municipality.code %}"): (
                 w.anna, "/lagesbild/2380/bedomning/", {"period": "2026-W01", "text": "Lugnt."}
             ),
-            ("situation/page.html", "{{ publish_url }}"): (
+            ("situation/publish_preview.html", "{% url 'situation:publish' municipality.code %}"): (
                 w.anna, "/lagesbild/2380/publicera", {"period": "2025-W01"}
+            ),
+            ("situation/unpublish_confirm.html", "{% url 'situation:unpublish' municipality.code %}"): (  # noqa: E501
+                w.anna, "/lagesbild/2380/avpublicera", {"period": "2025-W01"}
             ),
             ("admin/geo/area/upload.html", ""): (self.root, "/admin/geo/area/upload/", {}),
         }  # fmt: skip

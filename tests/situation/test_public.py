@@ -18,7 +18,8 @@ from trygg.situation.models import Publication
 from trygg.situation.periods import parse_period
 
 NOW = at(2026, 50, 1, 12)
-CELL = re.compile(r"<td>([^<]*)</td>")
+CELL = re.compile(r"<td>(.*?)</td>")
+DIGEST = re.compile(r'name="digest" value="([0-9a-f]+)"')
 
 
 def park(category: str, when: datetime, **extra):
@@ -32,49 +33,74 @@ def submit(world, items) -> None:
     )
 
 
+def previewed(client, key: str) -> str:
+    """The fingerprint the preview page hands to its publish button."""
+    response = client.get(f"/lagesbild/2380/publicera/granska?period={key}")
+    found = DIGEST.search(response.content.decode())
+    assert found, response.content[:300]
+    return found.group(1)
+
+
 class PublishTests(TryggTestCase):
-    def post(self, user, status: int, **data):
+    def post(self, user, status: int, path="/lagesbild/2380/publicera", **data):
         if user:
             sign_in(self.client, user)
-        response = self.client.post("/lagesbild/2380/publicera", data)
+        response = self.client.post(path, data)
         self.assertEqual(response.status_code, status, response.content[:300])
         return response
 
     def published(self) -> list[str]:
-        return list(Publication.objects.values_list("period_key", flat=True))
+        return list(
+            Publication.objects.filter(withdrawn_at__isnull=True).values_list(
+                "period_key", flat=True
+            )
+        )
 
     def test_it_lets_a_coordinator_publish_and_unpublish_a_period(self):
-        response = self.post(self.w.anna, 302, period="2026-W47", action="publish")
-        self.assertEqual(response["Location"], "/oppen/2380/")
+        sign_in(self.client, self.w.anna)
+        digest = previewed(self.client, "2026-W47")
+        response = self.post(None, 302, period="2026-W47", digest=digest)
+        self.assertEqual(response["Location"], "/lagesbild/2380/?period=2026-W47")
         self.assertEqual(self.published(), ["2026-W47"])
-        self.post(self.w.petra, 302, period="2026-W47", action="unpublish", next="/lagesbild/")
+        self.post(self.w.petra, 302, "/lagesbild/2380/avpublicera", period="2026-W47")
         self.assertEqual(self.published(), [])
 
-    def test_it_goes_back_only_to_our_own_pages(self):
-        response = self.post(self.w.anna, 302, period="2026-W47", next="https://evil.example/")
-        self.assertEqual(response["Location"], "/oppen/2380/")
+    def test_it_publishes_only_what_was_previewed(self):
+        self.post(self.w.anna, 302, period="2026-W47")  # no preview seen
+        self.post(self.w.anna, 302, period="2026-W47", digest="0123456789abcdef")
+        self.assertEqual(self.published(), [])
 
     def test_it_refuses_other_members_with_403(self):
         for user in (self.w.sara, self.w.nils, self.w.greta):
-            self.post(user, 403, period="2026-W47", action="publish")
+            self.post(user, 403, period="2026-W47")
+            self.post(user, 403, "/lagesbild/2380/avpublicera", period="2026-W47")
+            response = self.client.get("/lagesbild/2380/publicera/granska?period=2026-W47")
+            self.assertEqual(response.status_code, 403)
         self.assertEqual(self.published(), [])
 
     def test_it_hides_the_partnership_from_outsiders_with_404(self):
-        self.post(self.w.otto, 404, period="2026-W47", action="publish")
-        self.post(self.w.erik, 404, period="2026-W47", action="publish")
+        self.post(self.w.otto, 404, period="2026-W47")
+        self.post(self.w.erik, 404, period="2026-W47")
+        self.post(self.w.erik, 404, "/lagesbild/2380/avpublicera", period="2026-W47")
 
     def test_it_sends_anonymous_visitors_to_log_in(self):
-        response = self.post(None, 302, period="2026-W47", action="publish")
+        response = self.post(None, 302, period="2026-W47")
         self.assertTrue(response["Location"].startswith("/logga-in/"))
         self.assertEqual(self.published(), [])
 
-    def test_it_refuses_a_bad_period_or_action(self):
-        self.post(self.w.anna, 400, period="2026-W99", action="publish")
-        self.post(self.w.anna, 400, period="2026-W47", action="delete")
+    def test_it_refuses_a_bad_period(self):
+        self.post(self.w.anna, 400, period="2026-W99")
+        self.post(self.w.anna, 400, "/lagesbild/2380/avpublicera", period="2026-W99")
+        for path in ("publicera/granska", "avpublicera/bekrafta"):
+            response = self.client.get(f"/lagesbild/2380/{path}?period=2026-W99")
+            self.assertEqual(response.status_code, 400, path)
 
-    def test_it_refuses_get(self):
+    def test_it_changes_nothing_on_get(self):
         sign_in(self.client, self.w.anna)
-        self.assertEqual(self.client.get("/lagesbild/2380/publicera").status_code, 405)
+        for path in ("publicera", "avpublicera"):
+            self.assertEqual(self.client.get(f"/lagesbild/2380/{path}").status_code, 405)
+        for path in ("publicera/granska", "avpublicera/bekrafta"):
+            self.assertEqual(self.client.post(f"/lagesbild/2380/{path}").status_code, 405)
 
 
 class PublicPageTests(TryggTestCase):
@@ -95,16 +121,21 @@ class PublicPageTests(TryggTestCase):
 
     def test_the_json_counts_only_public_reports_per_named_area(self):
         data = self.client.get("/oppen/2380/2026-W47.json").json()
-        want = [{"name": "Centrum", "count": 6}, {"name": "Lugnvik", "count": "<5"}]
+        want = [
+            {"name": "Centrum", "count": 6, "suppressed": False},
+            {"name": "Lugnvik", "count": None, "suppressed": True},
+        ]
         self.assertEqual(data["areas"], want)
-        self.assertEqual(data["total"], "≥6")
+        self.assertEqual(data["total"], {"count": None, "suppressed": True, "min": 7, "max": 10})
         self.assertEqual(data["period"]["key"], "2026-W47")
         self.assertEqual(set(data), {"municipality", "period", "total", "areas"})
 
     def test_the_html_is_a_table_of_areas_and_counts_with_a_json_twin(self):
         response = self.client.get("/oppen/2380/2026-W47/")
         self.assertContains(response, '<th scope="row">Centrum</th><td>6</td>', html=False)
-        self.assertContains(response, '<th scope="row">Lugnvik</th><td>&lt;5</td>', html=False)
+        self.assertContains(response, '<th scope="row">Lugnvik</th><td><abbr', html=False)
+        self.assertContains(response, "&lt;5</abbr></td>", html=False)
+        self.assertContains(response, "<td>7–10</td>", html=False)
         self.assertContains(response, 'href="/oppen/2380/2026-W47.json"')
         self.assertContains(response, "Öppen lägesbild – Östersund, 2026-W47")
         for secret in ("Partner note", "Own note", "63.1", "14.6", "coordinates"):
@@ -133,7 +164,7 @@ class PublicPageTests(TryggTestCase):
 
     def test_unpublishing_takes_it_down(self):
         sign_in(self.client, self.w.anna)
-        self.client.post("/lagesbild/2380/publicera", {"period": "2026-W47", "action": "unpublish"})
+        self.client.post("/lagesbild/2380/avpublicera", {"period": "2026-W47"})
         self.assertEqual(self.client.get("/oppen/2380/2026-W47/").status_code, 404)
 
 
@@ -206,7 +237,14 @@ class PublicPropertyTests(HypothesisTestCase):
         if isinstance(value, int):
             self.assertFalse(0 < value < 5, value)
         else:
-            self.assertRegex(value, r"^(<5|≥(0|[5-9]|\d\d+))$")
+            self.assertRegex(value, r"^(<5|\d+–\d+)$")
+
+    def assert_suppressed_shape(self, cell: dict) -> None:
+        if cell["suppressed"]:
+            self.assertIsNone(cell["count"])
+        else:
+            self.assertIsInstance(cell["count"], int)
+            self.assert_no_small_number(cell["count"])
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(drawn=reports, key=st.sampled_from(PUBLISHABLE), query=params)
@@ -221,18 +259,21 @@ class PublicPropertyTests(HypothesisTestCase):
         suffix = f"?{urlencode(query)}" if query else ""
         response = self.client.get(f"/oppen/2380/{key}.json{suffix}")
         data = response.json()
-        for area in data["areas"]:
-            self.assert_no_small_number(area["count"])
-        self.assert_no_small_number(data["total"])
+        for cell in [*data["areas"], data["total"]]:
+            self.assert_suppressed_shape(cell)
+        names = [a["name"] for a in data["areas"]]
+        self.assertEqual(names, sorted(names))
         want = expected_counts(drawn, key)
-        self.assertEqual({a["name"]: a["count"] for a in data["areas"] if a["count"]},
+        got = {a["name"]: "<5" if a["suppressed"] else a["count"] for a in data["areas"]}
+        self.assertEqual({name: n for name, n in got.items() if n},
                          {name: shown(n) for name, n in want.items()})  # fmt: skip
         html = self.client.get(f"/oppen/2380/{key}/{suffix}").content.decode()
         for text in (response.content.decode(), html):
             for leak in ("Hemligt", "63.1", "14.6", "coordinates", '"lat"', '"lon"'):
                 self.assertNotIn(leak, text)
         for cell in CELL.findall(html):
-            self.assert_no_small_number(int(cell) if cell.isdigit() else cell.replace("&lt;", "<"))
+            cell = re.sub(r"<[^>]+>", "", cell).replace("&lt;", "<")
+            self.assert_no_small_number(int(cell) if cell.isdigit() else cell)
         other = "2026-W45" if key != "2026-W45" else "2026-W44"
         self.assertEqual(self.client.get(f"/oppen/2380/{other}.json").status_code, 404)
 
@@ -269,7 +310,7 @@ class PublishingRulesTests(TryggTestCase):
         self.publish("2026-W46+2")
         sign_in(self.client, self.w.anna)
         response = self.client.post(
-            "/lagesbild/2380/publicera", {"period": "2026-W47", "action": "publish"}, follow=True
+            "/lagesbild/2380/publicera", {"period": "2026-W47", "digest": "x"}, follow=True
         )
         self.assertContains(response, "2026-W46+2")
         self.assertFalse(Publication.objects.filter(period_key="2026-W47").exists())

@@ -39,12 +39,23 @@ def may_coordinate(user: Any, municipality: Municipality) -> bool:
 
 
 def get_publication(municipality_code: str, period_key: str) -> Publication:
-    """A published period, for anyone; 404 if it was never published."""
+    """A published period, for anyone; 404 if it was never published or was withdrawn."""
     publication = (
         Publication.objects.select_related("municipality")
-        .filter(municipality__code=municipality_code, period_key=period_key)
+        .filter(
+            municipality__code=municipality_code, period_key=period_key, withdrawn_at__isnull=True
+        )
         .first()
     )
     if publication is None:
         raise Http404("Not published")
     return publication
+
+
+def publication_of(municipality: Municipality, period_key: str) -> Publication | None:
+    """The publication of a period, withdrawn or not, with who published and withdrew it."""
+    return (
+        Publication.objects.select_related("published_by", "withdrawn_by")
+        .filter(municipality=municipality, period_key=period_key)
+        .first()
+    )

@@ -32,7 +32,12 @@ class Assessment(models.Model):
 
 
 class Publication(models.Model):
-    """A period whose public, aggregated picture anyone may see."""
+    """A period whose public, aggregated picture anyone may see, or once could.
+
+    A withdrawn publication keeps its row: its period must block every later
+    publication that overlaps it, or withdrawing W47 and then publishing W46+2
+    would hand out W46's hidden counts by subtraction from the copies people kept.
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     period_key = models.CharField(_("period"), max_length=30)
@@ -45,6 +50,10 @@ class Publication(models.Model):
     # The public numbers as they were when published: a live count would let
     # anyone watch single late reports arrive by comparing two visits.
     snapshot = models.JSONField(_("published numbers"), null=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-published_at"]
@@ -58,3 +67,7 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.period_key}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

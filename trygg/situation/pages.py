@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import asdict, fields
 from typing import Any
 
 from trygg.situation.geometry import cell_polygon
 from trygg.situation.periods import Period
-from trygg.situation.picture import Comparison, Picture
+from trygg.situation.picture import Comparison, Picture, build_picture
 
 SUPPRESS_BELOW = 5
 
@@ -111,23 +113,64 @@ def density_features(picture: Picture) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def suppressed(count: int) -> int | str:
-    """A count as the public may see it: below 5 it is only '<5'."""
-    return "<5" if 0 < count < SUPPRESS_BELOW else count
+def public_count(count: int) -> dict[str, Any]:
+    """A count as the public may see it: 1–4 is only "suppressed", never a number."""
+    if 0 < count < SUPPRESS_BELOW:
+        return {"count": None, "suppressed": True}
+    return {"count": count, "suppressed": False}
+
+
+def public_total(counts: list[int]) -> dict[str, Any]:
+    """The total over the named areas, exact only when no area is suppressed.
+
+    An exact total beside a suppressed cell gives that cell by subtraction, so
+    then only the range the table itself already implies is told: each
+    suppressed area holds 1–4, so the total lies in [shown + k, shown + 4k].
+    """
+    hidden = sum(1 for c in counts if 0 < c < SUPPRESS_BELOW)
+    shown = sum(c for c in counts if not 0 < c < SUPPRESS_BELOW)
+    low, high = shown + hidden, shown + hidden * (SUPPRESS_BELOW - 1)
+    exact = None if hidden else shown
+    return {"count": exact, "suppressed": bool(hidden), "min": low, "max": high}
+
+
+SWEDISH_LAST = str.maketrans({"å": "{0", "ä": "{1", "ö": "{2"})
+
+
+def name_order(name: str) -> tuple[str, str]:
+    """Swedish alphabetical order (å, ä, ö after z); ties broken by the exact name."""
+    return (name.casefold().translate(SWEDISH_LAST), name)
 
 
 def public_dict(picture: Picture) -> dict[str, Any]:
-    """The public version: per area only, small counts suppressed, nothing else."""
-    areas = [a for a in picture.areas if a.area_id]
-    hidden = [a for a in areas if 0 < a.total.current < SUPPRESS_BELOW]
-    shown = sum(a.total.current for a in areas if a not in hidden)
-    # The total is over the named areas only: reports outside every area have
-    # no row, so a municipality total would reveal their (maybe small) count by
-    # subtraction; for the same reason a hidden small count makes it a bound.
-    total: int | str = shown if not hidden else f"≥{shown}"
+    """The public version: per area only, small counts suppressed, nothing else.
+
+    Areas come in name order whatever their counts: sorted by count, each
+    break in alphabetical order inside the suppressed block would mark a
+    smaller count and give every hidden 1–4 back. The total is over the named
+    areas only: reports outside every area have no row, so a municipality
+    total would reveal their (maybe small) count by subtraction.
+    """
+    named = (a for a in picture.areas if a.area_id)
+    areas = sorted(named, key=lambda a: (name_order(a.name), a.area_id))
     return {
-        "municipality": {"code": picture.municipality_code, "name": picture.municipality_name},
+        "municipality": {
+            "code": picture.municipality_code,
+            "name": picture.municipality_name,
+            "demo": picture.is_demo,
+        },
         "period": period_dict(picture.period),
-        "total": total,
-        "areas": [{"name": a.name, "count": suppressed(a.total.current)} for a in areas],
+        "total": public_total([a.total.current for a in areas]),
+        "areas": [{"name": a.name, **public_count(a.total.current)} for a in areas],
     }
+
+
+def public_version(municipality: Any, period: Period) -> dict[str, Any]:
+    """The public numbers of `period` as they are now: what publishing would freeze."""
+    return public_dict(build_picture(municipality, period, (), public_only=True))
+
+
+def digest(snapshot: dict[str, Any]) -> str:
+    """A short fingerprint of public numbers, so that what is published is what was previewed."""
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

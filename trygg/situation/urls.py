@@ -16,7 +16,10 @@ urlpatterns += [
         "<str:code>/export/hotspots.geojson", export_views.export_hotspots, name="export_hotspots"
     ),
     path("<str:code>/export/punkter.geojson", export_views.export_points, name="export_points"),
+    path("<str:code>/publicera/granska", public.publish_preview, name="publish_preview"),
     path("<str:code>/publicera", public.publish, name="publish"),
+    path("<str:code>/avpublicera/bekrafta", public.unpublish_confirm, name="unpublish_confirm"),
+    path("<str:code>/avpublicera", public.unpublish, name="unpublish"),
 ]
 
 # The lägesbild pages, their JSON twin and map layers (trygg.situation.views).

@@ -22,7 +22,7 @@ from trygg.partners.models import Municipality
 from trygg.reports.intake import ReportRejected
 from trygg.reports.pages import outlines
 from trygg.situation import screen
-from trygg.situation.access import get_partnership_for, may_coordinate
+from trygg.situation.access import get_partnership_for, may_coordinate, publication_of
 from trygg.situation.actions import save_assessment
 from trygg.situation.cache import picture_for
 from trygg.situation.forms import AssessmentForm
@@ -84,6 +84,7 @@ def _picture_context(
         "trend": trend,
         "assessment": text,
         "may_coordinate": coordinating,
+        "publication": publication_of(municipality, selection.period.key),
         "form": _assessment_form(selection, text) if coordinating else None,
         "points_query": screen.points_query(picture),
         "outlines": outlines([municipality]),

@@ -46,6 +46,27 @@ def user_form(user: User, **overrides: Any) -> dict[str, Any]:
     return data | overrides
 
 
+def organisation_form(org: Any, memberships: list[Membership], **overrides: Any) -> dict[str, Any]:
+    """The fields the admin's organisation page posts, with its memberships inline."""
+    data: dict[str, Any] = {
+        "name": org.name,
+        "kind": org.kind,
+        "municipality": org.municipality_id,
+        "memberships-TOTAL_FORMS": len(memberships),
+        "memberships-INITIAL_FORMS": len(memberships),
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    for i, m in enumerate(memberships):
+        data |= {
+            f"memberships-{i}-id": m.pk,
+            f"memberships-{i}-organisation": org.pk,
+            f"memberships-{i}-user": m.user_id,
+            f"memberships-{i}-role": m.role,
+        }
+    return data | overrides
+
+
 class AdministratorEscalationTests(TryggTestCase):
     def setUp(self) -> None:
         grant_admin(self.w.adam)
@@ -59,6 +80,21 @@ class AdministratorEscalationTests(TryggTestCase):
     def add_membership(self, user: User, org: str, role: str):
         data = {"user": user.pk, "organisation": self.w.orgs[org].pk, "role": role}
         return self.client.post(reverse("admin:partners_membership_add"), data)
+
+    def test_he_may_still_create_an_account(self):
+        data = {
+            "username": "ny-rapportor",
+            "usable_password": "true",
+            "password1": "a-long-pass-7890",
+            "password2": "a-long-pass-7890",
+            "is_superuser": "on",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        }
+        response = self.client.post(reverse("admin:auth_user_add"), data)
+        self.assertEqual(response.status_code, 302)
+        created = User.objects.get(username="ny-rapportor")
+        self.assertFalse(created.is_superuser or created.is_staff)
 
     def test_it_refuses_him_ticking_superuser_on_himself(self):
         response = self.change_user(self.w.adam, is_superuser="on")
@@ -117,19 +153,9 @@ class AdministratorEscalationTests(TryggTestCase):
 
     def test_it_refuses_a_coordinator_membership_added_on_the_organisation_page(self):
         org = self.w.orgs["vakt"]
-        sara = Membership.objects.get(user=self.w.sara)
-        data = {
-            "name": org.name,
-            "kind": org.kind,
-            "municipality": org.municipality_id,
+        data = organisation_form(org, list(Membership.objects.filter(organisation=org)))
+        data |= {
             "memberships-TOTAL_FORMS": 2,
-            "memberships-INITIAL_FORMS": 1,
-            "memberships-MIN_NUM_FORMS": 0,
-            "memberships-MAX_NUM_FORMS": 1000,
-            "memberships-0-id": sara.pk,
-            "memberships-0-organisation": org.pk,
-            "memberships-0-user": self.w.sara.pk,
-            "memberships-0-role": sara.role,
             "memberships-1-organisation": org.pk,
             "memberships-1-user": self.w.adam.pk,
             "memberships-1-role": Role.COORDINATOR,
@@ -137,6 +163,27 @@ class AdministratorEscalationTests(TryggTestCase):
         url = reverse("admin:partners_organisation_change", args=[org.pk])
         self.assertEqual(self.client.post(url, data).status_code, 200)
         self.assertFalse(Membership.objects.filter(user=self.w.adam, organisation=org))
+
+    def test_he_may_rename_an_organisation_whose_members_he_may_not_manage(self):
+        org = self.w.orgs["kommun"]
+        memberships = list(Membership.objects.filter(organisation=org).order_by("pk"))
+        data = organisation_form(org, memberships, name="Östersunds kommun (Trygg)")
+        url = reverse("admin:partners_organisation_change", args=[org.pk])
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        org.refresh_from_db()
+        self.assertEqual(org.name, "Östersunds kommun (Trygg)")
+
+    def test_on_a_persons_page_he_may_add_a_reporter_membership_but_not_a_coordinator_one(self):
+        coordinator = {
+            "memberships-TOTAL_FORMS": 1,
+            "memberships-0-organisation": self.w.orgs["natt"].pk,
+            "memberships-0-role": Role.COORDINATOR,
+        }
+        self.assertEqual(self.change_user(self.newcomer, **coordinator).status_code, 200)
+        self.assertFalse(Membership.objects.filter(user=self.newcomer).exists())
+        reporter = coordinator | {"memberships-0-role": Role.REPORTER}
+        self.assertEqual(self.change_user(self.newcomer, **reporter).status_code, 302)
+        self.assertTrue(Membership.objects.filter(user=self.newcomer, role=Role.REPORTER))
 
     def test_it_refuses_him_taking_over_a_coordinators_account(self):
         url = reverse("admin:auth_user_password_change", args=[self.w.anna.pk])

@@ -57,6 +57,8 @@ class MembershipForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         before = self.instance if self.instance.pk else None
+        if before is not None and not self.has_changed():
+            return cleaned  # an untouched row of a page saved for another reason
         if before is not None and not _may_change(self.actor, before):
             raise ValidationError(_("You may not change this membership."))
         member, organisation, role = (cleaned.get(f) for f in ("user", "organisation", "role"))

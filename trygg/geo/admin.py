@@ -1,4 +1,7 @@
-"""Back office for areas, with an upload of GeoJSON files (one area per feature)."""
+"""Back office for areas, with an upload of GeoJSON files (one area per feature).
+
+An area's change page shows its stored outline on a map (trygg/static/trygg/area_admin.js).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "deso_code", "regso_code"]
     list_select_related = ["municipality"]
     change_list_template = "admin/geo/area/change_list.html"
+    # Draws the stored outline on a map above the GeoJSON field (read-only).
+    change_form_template = "admin/geo/area/change_form.html"
 
     def get_urls(self) -> list[URLPattern]:
         upload = path(

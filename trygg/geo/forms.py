@@ -157,6 +157,8 @@ class AreaAdminForm(forms.ModelForm):
     class Meta:
         model = Area
         fields = ["municipality", "name", "kind", "geometry", "priority", "deso_code", "regso_code"]
+        # The foreign key has no verbose name of its own; set here, it needs no migration.
+        labels = {"municipality": gettext_lazy("Municipality")}
 
     def clean_geometry(self) -> Any:
         geometry = self.cleaned_data["geometry"]

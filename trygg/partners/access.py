@@ -132,3 +132,58 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
 def may_read_audit_log(user: Any) -> bool:
     standing = standing_of(user)
     return standing.is_superuser or bool(standing.coordinator_municipalities())
+
+
+# --- The back office: whom an administrator who is not a superuser may manage ---
+
+# Roles that read free text beyond the holder's own organisation. Role's order puts
+# the administrator above the coordinator, but the administrator's own role reads no
+# other organisation's free text, so granting one of these would hand out more than
+# the granter holds: only someone who holds it in that municipality may grant it.
+FREE_TEXT_ROLES = frozenset({Role.COORDINATOR})
+ROLE_ORDER = tuple(Role)  # least to most, as Role is declared
+
+
+def grantable_roles(user: Any, municipality_id: int) -> frozenset[str]:
+    """The roles `user` may give others in the municipality through the back office.
+
+    A superuser may grant any. Anyone else must hold the administrator role there,
+    and may grant the roles up to their highest own one, free-text roles only if held.
+    """
+    standing = standing_of(user)
+    if standing.is_superuser:
+        return frozenset(ROLE_ORDER)
+    held = standing.roles.get(municipality_id, frozenset())
+    if Role.ADMIN not in held:
+        return frozenset()
+    highest = max(ROLE_ORDER.index(Role(r)) for r in held)
+    up_to = {role for role in ROLE_ORDER[: highest + 1]}
+    return frozenset(up_to - (FREE_TEXT_ROLES - held))
+
+
+def may_manage_member(user: Any, member: Any) -> bool:
+    """Whether `user` may change or delete `member`'s account (password, flags, memberships).
+
+    Never their own account, a superuser's or another staff member's; and only a
+    person every one of whose roles `user` could have granted, or a password reset
+    would lend `user` a role above their own.
+    """
+    if standing_of(user).is_superuser:
+        return True
+    if member.pk == user.pk or member.is_superuser or member.is_staff:
+        return False
+    if member.pk is None:
+        return True
+    held = Membership.objects.filter(user=member).values_list(
+        "organisation__municipality_id", "role"
+    )
+    return all(role in grantable_roles(user, municipality) for municipality, role in held)
+
+
+def may_manage_membership(user: Any, *, member: Any, organisation: Organisation, role: str) -> bool:
+    """Whether `user` may give `member` the `role` in `organisation` (or change or remove it)."""
+    if standing_of(user).is_superuser:
+        return True
+    return role in grantable_roles(user, organisation.municipality_id) and may_manage_member(
+        user, member
+    )

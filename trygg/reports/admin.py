@@ -1,7 +1,9 @@
 """Back office for categories, and a read-only view of reports.
 
 Reports are written only through trygg.reports.actions (validation, masking,
-area assignment); the admin may look but never add, change or delete.
+area assignment); the admin may look but never add, change or delete. What it
+shows is what trygg.reports.access shows on the site: only reports the viewer
+may see, their free text only where `details_shown` allows, and audited there.
 """
 
 from __future__ import annotations
@@ -9,9 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from trygg.reports.access import PRIVATE_FIELDS, details_shown, visible_reports
 from trygg.reports.models import Category, Report
+
+# Where change_view leaves its decision for get_fields, which Django calls several times.
+DETAILS_FLAG = "_trygg_report_details"
 
 
 @admin.register(Category)
@@ -35,8 +43,29 @@ class ReportAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        return visible_reports(request.user).order_by("-occurred_at")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Decided (and audited) once per page, for exactly the report about to be shown.
+        report = self.get_object(request, unquote(object_id))
+        if report is not None:
+            setattr(request, DETAILS_FLAG, details_shown(request.user, [report])[0])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_fields(self, request: HttpRequest, obj: Report | None = None) -> Any:
+        shown = getattr(request, DETAILS_FLAG, False)
+        hidden = () if shown else PRIVATE_FIELDS
+        return [f.name for f in Report._meta.fields if f.name not in hidden]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Report | None = None) -> Any:
-        return [f.name for f in Report._meta.fields]
+        return self.get_fields(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -155,8 +155,9 @@ class PictureCacheTests(TryggTestCase):
         DailyCount.objects.update(changed_at=timezone.now() - timedelta(hours=1))
         first = cache.picture_for(self.w.ostersund, period)
         self.other_process_adds(at(2026, 47, 6, 2).date(), ago=timedelta(seconds=3))
-        time.sleep(0.06)
-        self.assertEqual(cache.picture_for(self.w.ostersund, period).total.current, 7)
+        later = time.monotonic() + 11  # the check falls due: the clock moves, nobody sleeps
+        with mock.patch.object(cache, "_clock", lambda: later):
+            self.assertEqual(cache.picture_for(self.w.ostersund, period).total.current, 7)
         self.assertEqual(first.total.current, 2)
 
     @override_settings(SITUATION_CACHE_SECONDS=0.05)
@@ -167,8 +168,9 @@ class PictureCacheTests(TryggTestCase):
         DailyCount.objects.update(changed_at=timezone.now() - timedelta(hours=1))  # long ago
         first = cache.picture_for(self.w.ostersund, period)
         self.other_process_adds(at(2026, 48, 2, 12).date())
-        time.sleep(0.06)
-        self.assertIs(cache.picture_for(self.w.ostersund, period), first)
+        later = time.monotonic() + 11
+        with mock.patch.object(cache, "_clock", lambda: later):
+            self.assertIs(cache.picture_for(self.w.ostersund, period), first)
 
     def test_a_picture_is_built_anew_after_its_maximum_age(self):
         period = parse_period("2026-W47")
@@ -188,22 +190,30 @@ class PictureCacheTests(TryggTestCase):
 class SingleFlightTests(SimpleTestCase):
     def test_requests_missing_the_same_picture_at_once_build_it_once(self):
         built = []
+        callers = 6
+        arrived = threading.Semaphore(0)
+
+        def stamp(municipality):
+            arrived.release()  # this request has asked for the picture
+            return (1,)
 
         def slow_build(municipality, period, categories):
             built.append(period.key)
-            time.sleep(0.2)
+            # The build lasts until every request has asked (no sleep, no race).
+            for _ in range(callers):
+                self.assertTrue(arrived.acquire(timeout=10))
             return object()
 
         municipality = SimpleNamespace(pk=1)
         period = parse_period("2026-W47")
         got = []
         with (
-            mock.patch.object(cache, "_stamp", return_value=(1,)),
+            mock.patch.object(cache, "_stamp", stamp),
             mock.patch.object(cache, "build_picture", slow_build),
         ):
             threads = [
                 threading.Thread(target=lambda: got.append(cache.picture_for(municipality, period)))
-                for _ in range(6)
+                for _ in range(callers)
             ]
             for thread in threads:
                 thread.start()

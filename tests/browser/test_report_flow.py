@@ -126,6 +126,8 @@ def test_karl_files_a_minimal_report_with_a_group_alone_in_under_20_seconds(page
     page.get_by_text("Tack! Rapporten är sparad.").wait_for()
     seconds = time.monotonic() - started
     print(f"minimal report: {seconds:.1f} s")
+    # The confirmation shows the place on a small map.
+    page.locator("#report-place-map[data-ready='true'] img.leaflet-marker-icon").wait_for()
 
     report = Report.objects.get()
     assert report.reporter == world.karl
@@ -133,3 +135,20 @@ def test_karl_files_a_minimal_report_with_a_group_alone_in_under_20_seconds(page
     assert report.category.code == "drugs"
     assert report.area == world.centrum
     assert seconds < 20  # a usability bound for a person, not a speed test of the server
+
+
+def test_karl_chooses_a_group_and_its_type_by_keyboard(page, live_server):
+    build_world()
+    log_in(page, live_server.url, "karl")
+    page.goto(f"{live_server.url}/rapportera/")
+    page.locator("#group-damage").focus()
+    page.keyboard.press("Space")
+    for _ in range(4):  # Skadegörelse → … → Narkotika, in the order shown
+        page.keyboard.press("ArrowDown")
+    assert page.locator("#group-drugs").is_checked()
+    assert page.locator('fieldset.subcategories[data-group="drugs"]').is_visible()
+    assert not page.locator('fieldset.subcategories[data-group="damage"]').is_visible()
+    # The next Tab stop is the group's first type, right under it.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert page.locator("#category-drug_dealing").is_checked()

@@ -410,6 +410,13 @@ class MapDataTests(PageTestCase):
         self.assertEqual(properties["description"], "Klotter vid porten")
         self.assertEqual(properties["url"], f"/rapporter/{self.graffiti.pk}/")
 
+    def test_it_leaves_out_check_ins_as_the_list_does_unless_asked(self):
+        calm, _ = submit_all_calm(organisation=self.w.orgs["bostad"], by=self.w.karl)
+        ids = {f["properties"]["id"] for f in self.features(self.w.anna)["features"]}
+        self.assertEqual(ids, {str(self.graffiti.pk), str(self.fight.pk)})
+        checkins = self.features(self.w.anna, "?kind=checkins")["features"]
+        self.assertEqual([f["properties"]["id"] for f in checkins], [str(calm.pk)])
+
     def test_it_hides_descriptions_from_partners(self):
         data = self.features(self.w.sara)
         self.assertEqual(len(data["features"]), 2)

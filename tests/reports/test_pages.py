@@ -20,6 +20,8 @@ from tests.world import (
 from trygg.reports.actions import submit_all_calm, submit_report
 from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
+from trygg.situation.periods import parse_period
+from trygg.situation.picture import build_picture
 
 
 def form_data(**overrides):
@@ -204,6 +206,18 @@ class ReportFormTests(PageTestCase):
         response = client.post("/rapportera/", form_data())
         self.assertEqual(Report.objects.count(), 0)
         self.assertTrue(response.context["form"].non_field_errors())
+
+
+class GroupAloneTests(PageTestCase):
+    def test_a_group_alone_counts_under_its_group_in_the_lagesbild_and_the_list(self):
+        self.as_user(self.w.karl).post("/rapportera/", form_data(group="drugs", category=""))
+        year, week, _ = timezone.localdate().isocalendar()
+        picture = build_picture(self.w.ostersund, parse_period(f"{year}-W{week:02d}"))
+        counts = {g.code: g.comparison.current for g in picture.groups}
+        self.assertEqual(counts["drugs"], 1)
+        self.assertEqual(sum(counts.values()), 1)
+        rows = self.client.get("/rapporter/?category=drugs").context["rows"]
+        self.assertEqual([row.report.category.code for row in rows], ["drugs"])
 
 
 class PlaceLookupTests(PageTestCase):

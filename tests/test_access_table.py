@@ -56,6 +56,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # municipality, has no boundary in the test world, so his API report is taken.
     "reports:new": ("GET", "/rapportera/", (L, O, O, O, O, O, O, O)),
     "reports:all_calm": ("POST", "/rapportera/lugnt/", (L, M, M, M, M, M, M, M)),
+    # Which area a tapped point is in: any member; an outsider learns no area.
+    "reports:place": ("GET", "/rapportera/plats.json?lat=63.16&lon=14.61", (L, O, O, O, O, O, O, O)),  # noqa: E501
     # Reading reports: what each sees is tested row by row in reports/test_access.py.
     "reports:list": ("GET", "/rapporter/", (L, O, O, O, O, O, O, O)),
     "reports:map_data": ("GET", "/rapporter/karta.geojson", (L, O, O, O, O, O, O, O)),

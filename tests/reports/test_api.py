@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.world import INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data
 from trygg.partners.actions import create_api_token, revoke_api_token
-from trygg.reports.actions import submit_report
+from trygg.reports.actions import submit_all_calm, submit_report
 from trygg.reports.models import Report
 
 
@@ -207,6 +207,24 @@ class ReadTests(ApiTestCase):
         response = self.call("get", f"/reports?since={since.replace('+', '%2B')}", self.w.anna)
         self.assertEqual(len(response.json()["items"]), 5)
 
+    def ids(self, user, query):
+        return {i["id"] for i in self.call("get", f"/reports?{query}", user).json()["items"]}
+
+    def test_it_searches_only_the_notes_the_caller_may_read(self):
+        self.assertEqual(self.ids(self.w.anna, "q=N3"), {str(self.reports[3].pk)})
+        self.assertEqual(self.ids(self.w.karl, "q=n3"), {str(self.reports[3].pk)})
+        # Sara sees Karl's shared reports but not their notes: no match, however close.
+        self.assertEqual(len(self.ids(self.w.sara, "")), 6)
+        self.assertEqual(self.ids(self.w.sara, "q=n3"), set())
+
+    def test_it_filters_by_status_and_kind(self):
+        Report.objects.filter(pk=self.lugnvik_report.pk).update(status=Report.Status.REVIEWED)
+        self.assertEqual(self.ids(self.w.anna, "status=reviewed"), {str(self.lugnvik_report.pk)})
+        calm, _ = submit_all_calm(organisation=self.w.orgs["bostad"], by=self.w.karl)
+        self.assertEqual(self.ids(self.w.anna, "kind=checkins"), {str(calm.pk)})
+        self.assertEqual(len(self.ids(self.w.anna, "kind=incidents")), 6)
+        self.assertEqual(len(self.ids(self.w.anna, "")), 7)  # the API's default: all
+
     def test_bad_filters_are_422_naming_the_field(self):
         for query, field in [
             ("since=yesterday", "since"),
@@ -215,6 +233,9 @@ class ReadTests(ApiTestCase):
             ("limit=0", "limit"),
             ("cursor=zzz", "cursor"),
             ("area=x", "area"),
+            ("status=lost", "status"),
+            ("kind=calm", "kind"),
+            (f"q={'x' * 101}", "q"),
         ]:
             response = self.call("get", f"/reports?{query}", self.w.anna)
             self.assertEqual(response.status_code, 422, query)

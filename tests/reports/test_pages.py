@@ -8,10 +8,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data, sign_in
-from trygg.reports.actions import submit_report
+from tests.world import (
+    IN_THE_HOLE,
+    INSIDE_CENTRUM,
+    INSIDE_LUGNVIK,
+    OUTSIDE,
+    TryggTestCase,
+    report_data,
+    sign_in,
+)
+from trygg.reports.actions import submit_all_calm, submit_report
 from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
+from trygg.situation.periods import parse_period
+from trygg.situation.picture import build_picture
 
 
 def form_data(**overrides):
@@ -88,7 +98,9 @@ class ReportFormTests(PageTestCase):
         future = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
         response = self.as_user(self.w.karl).post(
             "/rapportera/",
-            form_data(category="", lat="", lon="", when="at", occurred_at=future, persons="-1"),
+            form_data(
+                group="", category="", lat="", lon="", when="at", occurred_at=future, persons="-1"
+            ),
         )
         self.assertEqual(Report.objects.count(), 0)
         form = response.context["form"]
@@ -98,9 +110,32 @@ class ReportFormTests(PageTestCase):
         self.assertEqual(form.position_errors, ["En position måste anges."])
         self.assertContains(response, "En position måste anges.", count=1)
 
-    def test_it_asks_for_a_sub_category_when_the_group_has_them(self):
-        response = self.as_user(self.w.karl).post("/rapportera/", form_data(category=""))
-        self.assertIn("category", response.context["form"].errors)
+    def test_it_takes_a_group_alone_as_its_general_category(self):
+        response = self.as_user(self.w.karl).post(
+            "/rapportera/", form_data(group="drugs", category="")
+        )
+        report = Report.objects.get()
+        self.assertRedirects(response, f"/rapporter/{report.pk}/", fetch_redirect_response=False)
+        self.assertEqual(report.category.code, "drugs")
+
+    def test_it_still_asks_for_a_category_when_nothing_is_chosen(self):
+        response = self.as_user(self.w.karl).post("/rapportera/", form_data(group="", category=""))
+        self.assertEqual(response.context["form"].errors["category"], ["En kategori måste anges."])
+
+    def test_it_offers_a_groups_types_as_optional_right_after_the_group(self):
+        html = self.as_user(self.w.karl).get("/rapportera/").content.decode()
+        group = html.index('id="group-drugs"')
+        types = html.index('data-group="drugs"')
+        self.assertLess(group, types)
+        self.assertLess(types, html.index('id="group-violence"'))
+        self.assertIn("Narkotika: valfritt, välj typ", html)
+
+    def test_it_folds_the_optional_fields_and_opens_them_on_an_error_there(self):
+        client = self.as_user(self.w.karl)
+        self.assertNotContains(client.get("/rapportera/"), 'id="more" open')
+        response = client.post("/rapportera/", form_data(persons="-1"))
+        self.assertContains(response, 'id="more" open')
+        self.assertContains(response, "Mer information (valfritt)")
 
     def test_it_takes_a_group_without_sub_categories_as_the_category(self):
         self.as_user(self.w.karl).post("/rapportera/", form_data(group="gathering", category=""))
@@ -171,6 +206,44 @@ class ReportFormTests(PageTestCase):
         response = client.post("/rapportera/", form_data())
         self.assertEqual(Report.objects.count(), 0)
         self.assertTrue(response.context["form"].non_field_errors())
+
+
+class GroupAloneTests(PageTestCase):
+    def test_a_group_alone_counts_under_its_group_in_the_lagesbild_and_the_list(self):
+        self.as_user(self.w.karl).post("/rapportera/", form_data(group="drugs", category=""))
+        year, week, _ = timezone.localdate().isocalendar()
+        picture = build_picture(self.w.ostersund, parse_period(f"{year}-W{week:02d}"))
+        counts = {g.code: g.comparison.current for g in picture.groups}
+        self.assertEqual(counts["drugs"], 1)
+        self.assertEqual(sum(counts.values()), 1)
+        rows = self.client.get("/rapporter/?category=drugs").context["rows"]
+        self.assertEqual([row.report.category.code for row in rows], ["drugs"])
+
+
+class PlaceLookupTests(PageTestCase):
+    def place(self, user, lat, lon):
+        response = self.as_user(user).get(f"/rapportera/plats.json?lat={lat}&lon={lon}")
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_it_names_the_area_karl_tapped(self):
+        self.assertEqual(
+            self.place(self.w.karl, *INSIDE_CENTRUM), {"area": "Centrum", "inside": True}
+        )
+        self.assertEqual(self.place(self.w.karl, *INSIDE_LUGNVIK)["area"], "Lugnvik")
+
+    def test_it_says_a_point_in_no_area_or_outside_the_municipality(self):
+        self.assertEqual(self.place(self.w.karl, *IN_THE_HOLE), {"area": None, "inside": True})
+        self.assertEqual(self.place(self.w.karl, *OUTSIDE), {"area": None, "inside": False})
+
+    def test_it_names_no_area_of_a_municipality_the_person_does_not_report_in(self):
+        self.assertEqual(self.place(self.w.erik, *INSIDE_CENTRUM)["area"], None)
+        self.assertEqual(self.place(self.w.otto, *INSIDE_CENTRUM)["area"], None)
+
+    def test_it_refuses_a_point_that_is_not_one(self):
+        client = self.as_user(self.w.karl)
+        for query in ("", "?lat=abc&lon=14.6", "?lat=nan&lon=14.6", "?lat=91&lon=14.6"):
+            self.assertEqual(client.get(f"/rapportera/plats.json{query}").status_code, 400)
 
 
 class AllCalmTests(PageTestCase):
@@ -279,6 +352,51 @@ class ReportListTests(PageTestCase):
     def test_an_outsider_sees_an_empty_list(self):
         self.assertEqual(self.listed(self.w.otto)[1], [])
 
+    def test_it_counts_all_calm_check_ins_apart_from_the_incidents(self):
+        calm, _ = submit_all_calm(organisation=self.w.orgs["bostad"], by=self.w.karl)
+        response, reports = self.listed(self.w.anna)
+        self.assertNotIn(calm, reports)
+        self.assertContains(response, "3 händelser")
+        self.assertContains(response, "1 Lugnt-incheckning</a>, räknas inte bland händelserna")
+        self.assertEqual(self.listed(self.w.anna, "?kind=checkins")[1], [calm])
+        self.assertEqual(len(self.listed(self.w.anna, "?kind=all")[1]), 4)
+
+    def test_anna_finds_a_report_by_words_in_its_note_or_address(self):
+        self.graffiti_at_address = self.store(
+            self.w.karl, "bostad", address="Storgatan 12", description="Nytt klotter"
+        )
+        self.assertEqual(self.listed(self.w.anna, "?q=PORTEN")[1], [self.graffiti])
+        self.assertEqual(self.listed(self.w.anna, "?q=storgatan")[1], [self.graffiti_at_address])
+
+    def test_a_search_never_matches_text_the_viewer_may_not_read(self):
+        # Sara sees the three shared reports, but none of their notes: searching
+        # their words must find nothing, or the search would read them back to her.
+        self.assertEqual(len(self.listed(self.w.sara)[1]), 3)
+        for word in ("porten", "Bråk", "B"):
+            self.assertEqual(self.listed(self.w.sara, f"?q={word}")[1], [], word)
+        # Kim sees his own note, not Karl's.
+        self.assertEqual(self.listed(self.w.kim, "?q=Hyresbolaget")[1], [self.lugnvik_fight])
+        self.assertEqual(self.listed(self.w.kim, "?q=porten")[1], [])
+
+    def test_it_filters_by_status(self):
+        Report.objects.filter(pk=self.old.pk).update(status=Report.Status.CLOSED)
+        self.assertEqual(self.listed(self.w.anna, "?status=closed")[1], [self.old])
+        self.assertEqual(len(self.listed(self.w.anna, "?status=received")[1]), 2)
+
+    def test_it_lists_the_last_received_first_unless_asked_for_event_time(self):
+        # The noise of a month ago was reported last: by default it is on top.
+        self.assertEqual(self.listed(self.w.anna)[1], [self.old, self.lugnvik_fight, self.graffiti])
+        self.assertEqual(
+            self.listed(self.w.anna, "?sort=occurred")[1],
+            [self.lugnvik_fight, self.graffiti, self.old],
+        )
+
+    def test_it_refuses_an_unknown_status_kind_or_sort_and_a_long_search(self):
+        query = f"?status=lost&kind=x&sort=name&q={'a' * 101}"
+        response = self.as_user(self.w.anna).get(f"/rapporter/{query}")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("status", response.context["errors"])
+
 
 class MapDataTests(PageTestCase):
     def setUp(self):
@@ -305,6 +423,13 @@ class MapDataTests(PageTestCase):
         self.assertEqual(properties["area"], "Centrum")
         self.assertEqual(properties["description"], "Klotter vid porten")
         self.assertEqual(properties["url"], f"/rapporter/{self.graffiti.pk}/")
+
+    def test_it_leaves_out_check_ins_as_the_list_does_unless_asked(self):
+        calm, _ = submit_all_calm(organisation=self.w.orgs["bostad"], by=self.w.karl)
+        ids = {f["properties"]["id"] for f in self.features(self.w.anna)["features"]}
+        self.assertEqual(ids, {str(self.graffiti.pk), str(self.fight.pk)})
+        checkins = self.features(self.w.anna, "?kind=checkins")["features"]
+        self.assertEqual([f["properties"]["id"] for f in checkins], [str(calm.pk)])
 
     def test_it_hides_descriptions_from_partners(self):
         data = self.features(self.w.sara)
@@ -352,6 +477,15 @@ class ReportDetailTests(PageTestCase):
         self.assertContains(response, "Klotter")
         self.assertNotContains(response, "Storgatan")
         self.assertNotContains(response, "/foto/")
+
+    def test_it_shows_the_place_on_a_small_map_to_everyone_who_sees_the_report(self):
+        # The point is on the list's map for these people too; only free text is withheld.
+        for user in (self.w.karl, self.w.sara):
+            response = self.as_user(user).get(f"/rapporter/{self.report.pk}/")
+            self.assertContains(response, 'id="report-place-map"')
+            self.assertContains(response, '<script id="report-point" type="application/json">')
+            self.assertContains(response, '"lat": 63.16, "lon": 14.61')
+            self.assertContains(response, "/static/trygg/report_detail.js")
 
     def test_it_is_a_404_for_an_outsider_and_another_reporter(self):
         for user in (self.w.otto, self.w.kim, self.w.erik):

@@ -70,6 +70,25 @@ def shows_details(user: Any, report: Shown) -> bool:
     )
 
 
+def details_rule(user: Any) -> Q:
+    """`shows_details` as a query: the reports whose free text `user` may read."""
+    standing = standing_of(user)
+    if standing.is_superuser:
+        return Q()
+    return Q(organisation_id__in=standing.organisation_ids) | Q(
+        municipality_id__in=standing.coordinator_municipalities()
+    )
+
+
+def text_search(user: Any, text: str) -> Q:
+    """Reports whose note or address holds `text`, among those whose details `user` may read.
+
+    Any other report never matches, whatever it holds: otherwise narrowing a
+    search letter by letter would read back text the person may not see.
+    """
+    return details_rule(user) & (Q(description__icontains=text) | Q(address__icontains=text))
+
+
 def details_shown(user: Any, reports: Sequence[Shown]) -> list[bool]:
     """Per report, whether `user` is shown its details; the ones of other organisations are audited.
 

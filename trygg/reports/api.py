@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from trygg.reports import access
 from trygg.reports.actions import submit_report, submit_reports
@@ -66,6 +66,16 @@ class ListParams(Schema):
     organisation: str | None = None
     source: str | None = None
     bbox: str | None = None
+    status: str | None = Field(None, description="`received`, `reviewed` or `closed`.")
+    kind: str | None = Field(
+        None,
+        description="`all` (default), `incidents` (no *all calm* check-ins) or `checkins`.",
+    )
+    q: str | None = Field(
+        None,
+        description="Text in the note or address, any case, at most 100 characters. "
+        "Only reports whose free text you may read can match.",
+    )
     cursor: str | None = None
     limit: int = 100
 
@@ -89,7 +99,9 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> HttpRespons
     """Reports you may see, newest first. Dates are `YYYY-MM-DD` (until: inclusive) or ISO times."""
     if not 1 <= params.limit <= 1000:
         raise ReportRejected([FieldError(0, "limit", "Between 1 and 1000.")])
-    queryset = parse_filter(params.model_dump()).apply(access.visible_reports(request.auth))
+    queryset = parse_filter(params.model_dump(), viewer=request.auth).apply(
+        access.visible_reports(request.auth)
+    )
     queryset = queryset.order_by("-occurred_at", "-pk")
     if params.cursor:
         queryset = _after_cursor(queryset, params.cursor)

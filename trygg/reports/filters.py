@@ -7,7 +7,7 @@ can never disagree on what a filter means.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,8 +15,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.reports.access import text_search
 from trygg.reports.intake import MAX_YEAR, MIN_YEAR, FieldError, ReportRejected
 from trygg.reports.models import Category, Report
+
+# "incidents" leaves out the "all calm" check-ins, which are activity, not events.
+KINDS = ("all", "incidents", "checkins")
+# Newest first by when a report came in (the list's default: last night's event
+# reported this morning is on top), or by when it happened.
+SORTS = {"received": ("-reported_at", "-id"), "occurred": ("-occurred_at", "-id")}
+MAX_SEARCH = 100
 
 
 @dataclass(frozen=True)
@@ -28,8 +36,33 @@ class ReportFilter:
     organisation: int | None = None
     source: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    status: str | None = None
+    kind: str = "all"
+    search: Q | None = None  # built for one viewer by `access.text_search`
+    sort: str = "received"
+
+    @property
+    def ordering(self) -> tuple[str, ...]:
+        return SORTS[self.sort]
+
+    def of_kind(self, kind: str) -> ReportFilter:
+        """The same filter for another kind, e.g. to count the check-ins beside the incidents."""
+        return replace(self, kind=kind)
 
     def apply(self, queryset: QuerySet[Report]) -> QuerySet[Report]:
+        queryset = self._apply_fields(queryset)
+        if self.kind != "all":
+            # By id, not through a join: the category index then serves the count.
+            calm = list(Category.objects.filter(is_incident=False).values_list("pk", flat=True))
+            if self.kind == "incidents":
+                queryset = queryset.exclude(category_id__in=calm)
+            else:
+                queryset = queryset.filter(category_id__in=calm)
+        if self.search is not None:
+            queryset = queryset.filter(self.search)
+        return queryset
+
+    def _apply_fields(self, queryset: QuerySet[Report]) -> QuerySet[Report]:
         if self.since:
             queryset = queryset.filter(occurred_at__gte=self.since)
         if self.until:
@@ -45,6 +78,8 @@ class ReportFilter:
             queryset = queryset.filter(organisation_id=self.organisation)
         if self.source:
             queryset = queryset.filter(source=self.source)
+        if self.status:
+            queryset = queryset.filter(status=self.status)
         if self.bbox:
             west, south, east, north = self.bbox
             queryset = queryset.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
@@ -90,8 +125,30 @@ def _bbox(raw: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def parse_filter(params: Mapping[str, Any]) -> ReportFilter:
-    """A ReportFilter from query parameters; raises ReportRejected naming the bad field."""
+def _choice(field: str, raw: str, allowed: Any, default: str | None) -> str | None:
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ReportRejected([FieldError(0, field, _("Not one of the choices."))])
+    return raw
+
+
+def _search(raw: str, viewer: Any) -> Q | None:
+    if not raw:
+        return None
+    if len(raw) > MAX_SEARCH:
+        raise ReportRejected([FieldError(0, "q", _("Too long."))])
+    return text_search(viewer, raw)
+
+
+def parse_filter(
+    params: Mapping[str, Any], *, viewer: Any, default_kind: str = "all"
+) -> ReportFilter:
+    """A ReportFilter from query parameters; raises ReportRejected naming the bad field.
+
+    `viewer` is whoever will see the result: a text search looks only at the
+    free text they may read.
+    """
 
     def value(name: str) -> str:
         raw = params.get(name)
@@ -119,4 +176,8 @@ def parse_filter(params: Mapping[str, Any]) -> ReportFilter:
         else None,
         source=source,
         bbox=_bbox(value("bbox")) if value("bbox") else None,
+        status=_choice("status", value("status"), Report.Status.values, None),
+        kind=_choice("kind", value("kind"), KINDS, default_kind) or default_kind,
+        search=_search(value("q"), viewer),
+        sort=_choice("sort", value("sort"), SORTS, "received") or "received",
     )

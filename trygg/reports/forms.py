@@ -23,6 +23,23 @@ ALL_CALM = "all_calm"
 # Filled in the browser with a random UUID, so pressing "send" twice stores one report.
 CLIENT_ID = forms.HiddenInput(attrs={"data-client-id": ""})
 
+# The fields folded under "More information (optional)": a minimal report needs none of them.
+OPTIONAL_FIELDS = (
+    "when",
+    "occurred_at",
+    "occurred_from",
+    "occurred_to",
+    "address",
+    "place_type",
+    "persons",
+    "creates_insecurity",
+    "reported_to_police",
+    "damage_cost_sek",
+    "description",
+    "photo",
+    "sharing",
+)
+
 # Intake's field names where the form shows them under another field.
 POSITION_FIELDS = {"lat": "position", "lon": "position"}
 WINDOW_FIELDS = {"occurred_at": "occurred_from"}
@@ -131,14 +148,24 @@ class ReportForm(_OrganisationMixin, forms.Form):
                 self.add_error(field, _("Choose a date and time."))
         return data
 
+    def shows_more(self) -> bool:
+        """Open the optional part when it holds an error or a time other than now."""
+        if not self.is_bound:
+            return False
+        if any(field in self.errors for field in OPTIONAL_FIELDS):
+            return True
+        return (self.data.get("when") or "now") != "now"
+
     def _category_code(self) -> str:
-        """The sub-category, or the group itself when it has no sub-categories."""
-        chosen = self.cleaned_data["category"] or ""
-        group = self.cleaned_data["group"] or ""
-        if chosen or not group:
-            return chosen
-        has_children = Category.objects.filter(group__code=group, is_active=True).exists()
-        return "" if has_children else group
+        """The sub-category if one was chosen, else the group itself.
+
+        A group alone is a complete answer: "drugs, type not said". It is stored
+        as the group's own code, which intake accepts like any active category,
+        the lägesbild counts under the group and the list's group filter finds.
+        The taxonomy's "Annan …" sub-categories mean "none of the listed types",
+        a different statement, so a bare group is never mapped onto them.
+        """
+        return self.cleaned_data["category"] or self.cleaned_data["group"] or ""
 
     def _times(self) -> dict[str, str]:
         data = self.cleaned_data

@@ -137,6 +137,8 @@ class Report(models.Model):
             ),
             models.Index(fields=["organisation", "occurred_at"], name="report_org_time"),
             models.Index(fields=["area", "occurred_at"], name="report_area_time"),
+            # The report list's default order, newest received first (pages.listed_reports).
+            models.Index(fields=["reported_at", "id"], name="report_received"),
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")

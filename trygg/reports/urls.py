@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("rapportera/", views.new_report, name="new"),
     path("rapportera/lugnt/", views.all_calm, name="all_calm"),
+    path("rapportera/plats.json", views.place_lookup, name="place"),
     path("rapporter/", views.report_list, name="list"),
     path("rapporter/karta.geojson", views.map_data, name="map_data"),
     path("rapporter/<uuid:report_id>/", views.report_detail, name="detail"),

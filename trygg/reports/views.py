@@ -30,6 +30,7 @@ def _form_page(request: HttpRequest, form: ReportForm, organisations: list[Any])
         "form": form,
         "checkin": CheckInForm(organisations=organisations, prefix="checkin"),
         "groups": category_groups(),
+        "more_open": form.shows_more(),
         "outlines": pages.outlines({o.municipality for o in organisations}),
         "org_municipalities": {o.pk: o.municipality_id for o in organisations},
         "no_organisation": not organisations,
@@ -60,6 +61,19 @@ def new_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def place_lookup(request: HttpRequest) -> JsonResponse:
+    """The area a tapped point falls in, so the form can name it before sending."""
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return JsonResponse({"errors": {"position": _("Give lat and lon in degrees.")}}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse({"errors": {"position": _("Out of range.")}}, status=400)
+    place = pages.place_at(request.user, lat, lon)
+    return JsonResponse({"area": place.area, "inside": place.inside})
+
+
+@login_required
 @require_POST
 def all_calm(request: HttpRequest) -> HttpResponse:
     organisations = access.reporting_organisations(request.user)
@@ -82,7 +96,8 @@ def all_calm(request: HttpRequest) -> HttpResponse:
 def _filter_from(request: HttpRequest) -> tuple[ReportFilter | None, dict[str, str]]:
     """The parsed filter, or None and the error per field."""
     try:
-        return parse_filter(request.GET), {}
+        # The pages show incidents unless asked for check-ins; the list says how many it left out.
+        return parse_filter(request.GET, viewer=request.user, default_kind="incidents"), {}
     except ReportRejected as rejected:
         return None, {e.field: e.message for e in rejected.errors}
 
@@ -98,6 +113,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "report_filter": report_filter,
+        "checkins": pages.checkins_left_out(request.user, report_filter),
         "rows": pages.list_rows(request.user, page.object_list),
         "errors": errors,
         "choices": pages.filter_choices(request.user),
@@ -122,7 +139,10 @@ def map_data(request: HttpRequest) -> JsonResponse:
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, report_id)
     [details] = access.details_shown(request.user, [report])
-    context = {"report": report, "details": details}
+    # The point is no secret from anyone who may see the report: the list's map
+    # data shows it to them too (access.py hides free text, not places).
+    point = {"lat": report.lat, "lon": report.lon, "label": report.category.name}
+    context = {"report": report, "details": details, "point": point}
     return render(request, "reports/detail.html", context)
 
 

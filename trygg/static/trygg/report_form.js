@@ -32,14 +32,19 @@
     return input ? input.value : fallback;
   }
 
-  // Only the chosen group's sub-categories show; a choice in another group is dropped.
-  function showGroup() {
+  // Only the chosen group's sub-categories show, right under it; a choice in
+  // another group is dropped. The group alone is already a complete answer.
+  function showGroup(event) {
     var group = checkedValue("group", "");
+    var shown = null;
     form.querySelectorAll(".subcategories").forEach(function (fieldset) {
-      var shown = fieldset.dataset.group === group;
-      fieldset.hidden = !shown;
-      if (!shown) fieldset.querySelectorAll("input").forEach(function (i) { i.checked = false; });
+      var mine = fieldset.dataset.group === group;
+      fieldset.hidden = !mine;
+      if (mine) shown = fieldset;
+      else fieldset.querySelectorAll("input").forEach(function (i) { i.checked = false; });
     });
+    // Only after a tap or key: on load the page must not jump.
+    if (event && shown) shown.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   function showWhen() {
@@ -47,6 +52,8 @@
     form.querySelectorAll("[data-when]").forEach(function (part) {
       part.hidden = part.dataset.when !== when;
     });
+    var note = document.getElementById("when-now-note");
+    if (note) note.hidden = when !== "now";
   }
 
   form.querySelectorAll('input[name="group"]').forEach(function (input) {
@@ -84,6 +91,28 @@
       if (pan) map.panTo(latlng);
       element.dataset.picked = "true";
       status.textContent = element.dataset.textPicked;
+      nameArea(latlng);
+    }
+
+    // Ask the server which area the point falls in (the same lookup the report
+    // will get); only the answer for the latest tap is shown.
+    var asked = 0;
+    function nameArea(latlng) {
+      var mine = ++asked;
+      var url = element.dataset.placeUrl + "?lat=" + latlng.lat.toFixed(6) + "&lon=" + latlng.lng.toFixed(6);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("place " + response.status);
+          return response.json();
+        })
+        .then(function (place) {
+          if (mine !== asked) return;
+          if (!place.inside) status.textContent = element.dataset.textOutside;
+          else if (place.area) status.textContent = element.dataset.textArea.replace("{area}", place.area);
+          else status.textContent = element.dataset.textNoArea;
+          element.dataset.area = place.area || "";
+        })
+        .catch(function () { /* the generic "place chosen" stays; the server decides on send */ });
     }
 
     function typed() {

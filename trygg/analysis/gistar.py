@@ -15,6 +15,13 @@ cells that a permutation test does not support. `permutations="exact"` gives
 the conditional-randomisation p-value without Monte Carlo error, from the
 exact null distribution of each window sum (see `_exact_tails`): the limit of
 infinitely many permutations, deterministic, and cheap for count grids.
+
+What the FDR decision guarantees: each exact p is a valid p-value for its
+cell (P(p ≤ u) ≤ u when the counts are exchangeable over the cells), and
+Benjamini–Hochberg on valid p-values keeps the false discovery rate at alpha
+under independence or positive dependence (PRDS). Overlapping Gi* windows are
+positively dependent, but PRDS is assumed for them, not proven; the tests
+check the rate on skewed grids without hot spots instead.
 """
 
 from __future__ import annotations
@@ -168,19 +175,17 @@ def gi_star(
     z = _analytic_z(y, sums, card)
     p_norm = 2.0 * special.ndtr(-np.abs(z))
     p, p_sim, direction = p_norm, None, np.sign(z)
-    inference, rounds = "normal", 0
-    if permutations == "exact":
-        inference = "exact"
-        if y.size > 1:
-            p_sim, p, direction = _exact_p(y, sums, card)
-    elif permutations > 0 and y.size > 1:
-        inference, rounds = "permutation", permutations
+    if permutations == "exact" and y.size > 1:
+        p_sim, p, direction = _exact_p(y, sums, card)
+    elif permutations != "exact" and permutations > 0 and y.size > 1:
         rng = np.random.default_rng(seed)
         p_sim, p, direction = _permutation_p(y, sums, card, permutations, rng)
     if hot_needs_events:
         p = np.where((direction > 0) & (y <= 0), 1.0, p)
+    rounds = 0 if permutations == "exact" else permutations
     result = _assemble(keep, z, p, p_norm, p_sim, direction, alpha, fdr, rounds)
-    return replace(result, inference=inference)
+    kind = "exact" if permutations == "exact" else ("permutation" if rounds > 0 else "normal")
+    return replace(result, inference=kind)
 
 
 def _analytic_z(y: FloatArray, sums: FloatArray, card: FloatArray) -> FloatArray:

@@ -283,3 +283,141 @@ def test_it_gives_the_same_map_for_moved_or_reordered_points(pts, di, dj, random
     assert np.isfinite(a.z).all() and np.isfinite(a.p).all()
     if len(pts) <= 1:  # no events or a single event: nothing to call a hot spot
         assert a.none_significant
+
+
+# --- the exact permutation p-value ("exact": conditional randomisation without Monte Carlo) ---
+
+
+def enumerated_p(counts, mask=None, radius=1):
+    """Two-sided conditional-randomisation p by listing every neighbour set (tiny grids only)."""
+    from itertools import combinations
+
+    keep = np.ones(counts.shape, bool) if mask is None else mask
+    y = counts[keep]
+    index = {rc: i for i, rc in enumerate(zip(*np.nonzero(keep), strict=True))}
+    p = np.ones(y.size)
+    for (r, c), i in index.items():
+        near = [
+            index[(r + dr, c + dc)]
+            for dr in range(-radius, radius + 1)
+            for dc in range(-radius, radius + 1)
+            if (dr, dc) != (0, 0) and (r + dr, c + dc) in index
+        ]
+        observed = y[i] + y[near].sum()
+        others = np.delete(y, i)
+        sims = np.array([y[i] + sum(s) for s in combinations(others, len(near))])
+        p[i] = min(1.0, 2 * min((sims >= observed).mean(), (sims <= observed).mean()))
+    return p
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_its_exact_p_equals_listing_every_permutation(seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.negative_binomial(0.4, 0.15, (3, 4)).astype(float)
+    result = gi_star(counts, permutations="exact")
+    np.testing.assert_allclose(result.p.ravel(), enumerated_p(counts), atol=1e-12)
+    assert result.inference == "exact" and result.permutations == 0
+
+
+def test_its_exact_p_respects_the_mask_and_a_wider_window():
+    counts = np.random.default_rng(5).poisson(2.0, (4, 4)).astype(float)
+    mask = np.ones((4, 4), bool)
+    mask[0, :2] = mask[3, 3] = False
+    counts[~mask] = 50  # must be ignored
+    result = gi_star(counts, mask=mask, radius_cells=2, permutations="exact")
+    np.testing.assert_allclose(result.p[mask], enumerated_p(counts, mask, radius=2), atol=1e-12)
+
+
+def test_its_exact_p_agrees_with_a_naive_permutation_loop():
+    # An independent reference: the textbook loop with random draws, within Monte Carlo error.
+    counts = clustered_grid(seed=8, shape=(6, 7))
+    rounds = 4_000
+    naive = naive_conditional_randomisation(counts, rounds, np.random.default_rng(0))
+    exact = gi_star(counts, permutations="exact").p_sim.ravel()
+    se = np.sqrt(exact * (1 - exact) / rounds)
+    assert (np.abs(naive - exact) <= 4.5 * se + 1 / rounds).all()
+
+
+def test_its_exact_p_needs_counts():
+    with pytest.raises(ValueError, match="integer counts"):
+        gi_star(np.full((3, 3), 0.5), permutations="exact")
+
+
+def test_its_exact_p_finds_the_planted_hot_spot_below_any_permutation_floor():
+    result = gi_star(clustered_grid(), permutations="exact")
+    assert result.significant[6:8, 7:9].all() and (result.hot_cold[6:8, 7:9] == 3).all()
+    # 9,999 permutations cannot go below 2e-4; the exact p can.
+    assert result.p[6:8, 7:9].max() < 1e-6
+    again = gi_star(clustered_grid(), permutations="exact")
+    np.testing.assert_array_equal(result.p, again.p)  # no seed: the same data, the same map
+
+
+@pytest.mark.parametrize("permutations", [0, "exact"])
+@pytest.mark.parametrize(
+    "counts", [np.zeros((6, 7)), np.full((6, 7), 3.0), np.eye(6, 7), np.zeros((1, 1))]
+)
+def test_its_exact_p_is_sensible_for_degenerate_grids(counts, permutations):
+    result = gi_star(counts, permutations=permutations)
+    assert np.isfinite(result.p).all() and ((result.p >= 0) & (result.p <= 1)).all()
+    if counts.std() == 0:
+        assert result.none_significant
+
+
+def skewed_null_grid(seed, shape=(40, 40)):
+    """Crime-like counts with no hot spot at all: iid Poisson counts with lognormal rates
+    (about 60 % empty cells, skewness 5–20), so every hot spot found is a false one."""
+    rng = np.random.default_rng(seed)
+    return rng.poisson(np.exp(rng.normal(-1.0, 1.5, shape))).astype(float)
+
+
+def null_fdr(seed_count, **options):
+    """False discovery rate over the replicates: every discovery is false, so FDP is 0 or 1."""
+    found = [gi_star(skewed_null_grid(s), **options).significant.any() for s in range(seed_count)]
+    return float(np.mean(found))
+
+
+def test_the_null_grids_are_as_skewed_as_crime_counts():
+    from scipy import stats
+
+    grids = [skewed_null_grid(s).ravel() for s in range(20)]
+    assert 0.5 < np.mean([(g == 0).mean() for g in grids]) < 0.7
+    assert 7 < np.median([stats.skew(g) for g in grids]) < 13
+
+
+@pytest.mark.slow
+def test_on_skewed_counts_without_hot_spots_only_the_exact_p_keeps_the_fdr():
+    replicates = 200  # ~2.5 s; over 600 replicates the exact p's rate is 0.022
+    assert null_fdr(replicates, permutations=0) > 0.5  # the normal p: false hot spots nearly always
+    assert null_fdr(replicates, permutations="exact") <= 0.05
+
+
+def test_an_empty_cell_is_hot_through_its_neighbours_unless_hot_needs_events():
+    counts = np.random.default_rng(3).poisson(0.3, (20, 20)).astype(float)
+    counts[9:12, 9:12] = 6.0
+    counts[10, 10] = 0.0  # an empty cell inside a busy ring
+    free = gi_star(counts, permutations="exact")
+    assert free.significant[10, 10] and free.hot_cold[10, 10] > 0
+    assert free.p[10, 10] == free.p.min()  # its window is the most extreme of all
+    ruled = gi_star(counts, permutations="exact", hot_needs_events=True)
+    assert not ruled.significant[10, 10] and ruled.p[10, 10] == 1.0
+    assert ruled.significant[9:12, 9:12].sum() >= 4  # the ring stays hot
+    np.testing.assert_array_equal(ruled.z, free.z)
+
+
+def test_an_empty_cell_can_still_be_cold():
+    counts = np.full((12, 12), 5.0)
+    counts[5:8, 5:8] = 0.0  # a quiet block in a busy town
+    result = gi_star(counts, permutations="exact", hot_needs_events=True, fdr=False)
+    assert result.hot_cold[6, 6] < 0 and result.significant[6, 6]
+
+
+def test_on_real_crime_data_the_exact_p_keeps_a_small_part_of_the_normal_hot_spots():
+    # Leeds and Bradford, July 2018, 250 m cells: 70 % empty, skewness 11.
+    counts = west_yorkshire_grid(cell=250.0)
+    normal = gi_star(counts, permutations=0)
+    exact = gi_star(counts, permutations="exact", hot_needs_events=True)
+    assert normal.significant.sum() == 978 and exact.significant.sum() == 26
+    assert not (exact.significant & ~normal.significant).any()
+    assert (normal.significant & (normal.hot_cold > 0) & (counts == 0)).sum() == 63  # empty
+    assert not ((exact.hot_cold > 0) & (counts == 0)).any()
+    assert (exact.hot_cold[exact.significant] > 0).all()  # the city centres

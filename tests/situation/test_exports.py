@@ -9,7 +9,7 @@ import math
 
 from openpyxl import load_workbook
 
-from tests.situation.test_picture import at, centrum, lugnvik
+from tests.situation.test_picture import at, centrum, cluster, lugnvik
 from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
@@ -190,12 +190,18 @@ class GeoJSONExportTests(ExportTestCase):
         self.assertEqual(areas["Lugnvik"]["geometry"]["type"], "Polygon")
 
     def test_the_hotspots_are_the_apis_cells(self):
+        submit_reports(
+            organisation=self.w.orgs["polis"], by=self.w.petra, now=at(2026, 48, 3, 12),
+            items=cluster(self.w.ostersund, "noise", at(2026, 47, 4, 23)), max_age_days=800,
+        )  # fmt: skip
         api = self.api(WEEK)
         response = self.download(f"export/hotspots.geojson?{WEEK}")
         features = json.loads(response.content)["features"]
-        got = [(f["properties"]["z"], f["properties"]["count"]) for f in features]
-        self.assertEqual(got, [(h["z"], h["count"]) for h in api["hotspots"]["cells"]])
-        self.assertIn((max(z for z, _ in got), 7), got)  # Centrum's corner: the hot one
+        got = [(f["properties"]["z"], f["properties"]["p"], f["properties"]["count"])
+               for f in features]  # fmt: skip
+        self.assertEqual(got, [(h["z"], h["p"], h["count"]) for h in api["hotspots"]["cells"]])
+        # The cluster's cells (4 reports each) are hot, Centrum's lone busy corner (7) is not.
+        self.assertEqual({count for _z, _p, count in got}, {4})
 
 
 class PointExportTests(ExportTestCase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from tests.situation.test_picture import at, centrum, lugnvik
+from tests.situation.test_picture import at, centrum, cluster, lugnvik
 from tests.world import TryggTestCase, sign_in
 from trygg.geo.models import Area
 from trygg.partners.actions import create_api_token
@@ -272,6 +272,7 @@ class MapLayerTests(PageTestCase):
         self.assertEqual(features[self.w.centrum.pk]["current"], 8)
 
     def test_the_hotspot_and_density_layers_equal_the_picture(self):
+        self.submit(self.w.petra, "polis", cluster(self.w.ostersund, "noise", at(2026, 47, 4, 23)))
         api = self.api(W47)
         hotspots = self.page(f"/lagesbild/2380/karta/hotspots.geojson?{W47}").json()
         self.assertEqual(
@@ -311,11 +312,17 @@ class AreaProfileTests(PageTestCase):
         self.assertEqual(profile.time_of_week_events, 8)
         self.assertEqual(profile.trend["damage"][-5:], [1, 1, 1, 1, 7])
         self.assertNotIn("disorder", {k for k, v in profile.trend.items() if not any(v)})
-        self.assertTrue(profile.hotspots)
         self.assertContains(response, 'title="lör 02–03: 6"')
         self.assertContains(response, 'title="2026-W47: 7"')  # the damage strip's last week
         lugnvik = self.page(f"/lagesbild/omrade/{self.w.lugnvik.pk}/?{W47}").context["profile"]
         self.assertEqual(lugnvik.time_of_week_events, 1)
+
+    def test_it_shows_the_hot_spots_centred_in_the_area(self):
+        self.assertEqual(self.profile().context["profile"].hotspots, [])  # one busy cell only
+        self.submit(self.w.petra, "polis", cluster(self.w.ostersund, "noise", at(2026, 47, 4, 23)))
+        hot = self.profile().context["profile"].hotspots
+        self.assertTrue(hot)
+        self.assertEqual({c.count for c in hot}, {4})  # the cluster's cells
 
     def test_a_coordinator_sees_every_recent_report_with_free_text(self):
         response = self.profile()

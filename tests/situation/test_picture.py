@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.utils import timezone
 
 from tests.world import INSIDE_LUGNVIK, TryggTestCase, report_data
 from trygg.analysis.trend import compare_counts
+from trygg.geo.projection import to_sweref, to_wgs84
 from trygg.partners.actions import create_api_token
 from trygg.reports import rollup
 from trygg.reports.actions import submit_reports
 from trygg.reports.models import DailyCount
+from trygg.situation.geometry import study_area
 
 ZONE = ZoneInfo("Europe/Stockholm")
 
@@ -30,6 +33,25 @@ def centrum(category: str, when: datetime, **extra):
 def lugnvik(category: str, when: datetime, **extra):
     lat, lon = INSIDE_LUGNVIK
     return report_data(category=category, occurred_at=when, lat=lat, lon=lon, **extra)
+
+
+def cluster(municipality, category: str, when: datetime, per_cell=4, skip_centre=False):
+    """`per_cell` reports in each of a 3 × 3 block of grid cells in Centrum, 1.2 km east of
+    the other Centrum reports: a hot spot that a permutation test supports."""
+    grid = study_area(municipality).grid
+    x, y = to_sweref(np.array([63.16]), np.array([14.635]))
+    col, row = int((x[0] - grid.x0) // grid.cell), int((y[0] - grid.y0) // grid.cell)
+    items = []
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            if skip_centre and dr == dc == 0:
+                continue
+            cx = grid.x0 + (col + dc + 0.5) * grid.cell
+            cy = grid.y0 + (row + dr + 0.5) * grid.cell
+            lat, lon = to_wgs84(np.array([cx]), np.array([cy]))
+            point = {"lat": round(float(lat[0]), 6), "lon": round(float(lon[0]), 6)}
+            items += [report_data(category=category, occurred_at=when, **point)] * per_cell
+    return items
 
 
 class KnownPictureTests(TryggTestCase):
@@ -117,6 +139,33 @@ class KnownPictureTests(TryggTestCase):
         self.assertEqual(
             self.get("period=2026-W47", self.w.nils)["total"], self.get("period=2026-W47")["total"]
         )
+
+    def add(self, items):
+        submit_reports(
+            organisation=self.w.orgs["polis"], by=self.w.petra, items=items,
+            now=at(2026, 48, 3, 12), max_age_days=800,
+        )  # fmt: skip
+
+    def test_a_cluster_is_a_hot_spot_but_a_lone_busy_cell_is_not(self):
+        before = self.get("period=2026-W47")["hotspots"]
+        # Six graffiti in one cell and nothing around them: the normal p of Gi* called this
+        # a hot spot; under the permutation test the cell's neighbours are not unusual.
+        self.assertEqual(before["cells"], [])
+        self.add(cluster(self.w.ostersund, "noise", at(2026, 47, 4, 23)))
+        after = self.get("period=2026-W47")["hotspots"]
+        self.assertEqual(after["inference"], "permutation_exact")
+        self.assertEqual(after["fdr_alpha"], 0.05)
+        hot = [c for c in after["cells"] if c["level"] > 0]
+        self.assertEqual(sorted(c["count"] for c in hot), [4] * 9)
+        self.assertTrue(all(0 < c["p"] <= 0.05 for c in hot))
+
+    def test_an_empty_cell_inside_a_busy_ring_is_not_drawn_hot(self):
+        self.add(cluster(self.w.ostersund, "noise", at(2026, 47, 4, 23), skip_centre=True))
+        cells = self.get("period=2026-W47")["hotspots"]["cells"]
+        # The empty centre's neighbours make its window the most extreme of all (see
+        # test_gistar); the map still shows the hot spot only where the reports are.
+        self.assertGreaterEqual(len([c for c in cells if c["level"] > 0]), 4)
+        self.assertEqual({c["count"] for c in cells}, {4})
 
 
 class RollupTests(TryggTestCase):

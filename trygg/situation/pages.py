@@ -10,7 +10,13 @@ from typing import Any
 
 from trygg.situation.geometry import cell_polygon
 from trygg.situation.periods import Period
-from trygg.situation.picture import Comparison, Picture, build_picture
+from trygg.situation.picture import (
+    HOTSPOT_ALPHA,
+    HOTSPOT_INFERENCE,
+    Comparison,
+    Picture,
+    build_picture,
+)
 
 SUPPRESS_BELOW = 5
 
@@ -76,6 +82,8 @@ def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
         "hotspots": {
             "tested": picture.hotspots_tested,
             "cell_m": picture.grid_cell_m,
+            "inference": HOTSPOT_INFERENCE,
+            "fdr_alpha": HOTSPOT_ALPHA,
             "cells": [asdict(h) for h in picture.hotspots],
         },
         "density": {"peak_per_km2_week": picture.density_peak, "cells": len(picture.density)},

@@ -24,8 +24,10 @@ from trygg.situation.periods import Period
 BASELINE_PERIODS = 4
 TREND_WEEKS = 52
 RISING_TOP = 10
-HOTSPOT_PERMUTATIONS = 0
-HOTSPOT_SEED = 2380  # fixed, so the same data always gives the same map
+# The hot spots' p-value is the exact permutation (conditional randomisation) p of Gi*:
+# weekly counts are too skewed for the normal one. Exact means no seed: same data, same map.
+HOTSPOT_INFERENCE = "permutation_exact"
+HOTSPOT_ALPHA = 0.05  # Benjamini–Hochberg false discovery rate
 DENSITY_BANDWIDTH_M = 300.0
 NO_BASELINE = "no_baseline"
 
@@ -79,7 +81,7 @@ class HotspotCell:
     y: float
     size_m: float
     z: float
-    p: float
+    p: float  # exact permutation p, two-sided (the normal p of z is not used)
     level: int  # -3..3: cold/hot at 90/95/99 %
     count: int
 
@@ -344,8 +346,14 @@ def _hotspots_and_density(
     if events.x.size == 0:
         return [], [], 0.0
     counts = bin_points(events.x, events.y, grid, mask=mask).counts
+    # A cell with no report is never drawn hot: the hot spot is where the reports are.
     result = gi_star(
-        counts, mask=mask, radius_cells=1, permutations=HOTSPOT_PERMUTATIONS, seed=HOTSPOT_SEED
+        counts,
+        mask=mask,
+        radius_cells=1,
+        permutations="exact",
+        alpha=HOTSPOT_ALPHA,
+        hot_needs_events=True,
     )
     rows, cols = np.nonzero(result.significant & (result.hot_cold != 0))
     hotspots = [

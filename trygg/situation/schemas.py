@@ -63,15 +63,25 @@ class HotspotOut(Schema):
     x: float = Field(description="SWEREF 99 TM easting of the cell's south-west corner")
     y: float
     size_m: float
-    z: float
-    p: float
-    level: int = Field(description="-3..3: cold or hot at 90/95/99 % after FDR")
+    z: float = Field(description="Getis-Ord Gi* z-score (queen neighbours, the cell included)")
+    p: float = Field(
+        description="Exact permutation p-value of Gi* (conditional randomisation), two-sided"
+    )
+    level: int = Field(
+        description="-3..3: cold or hot at 90/95/99 % after FDR (Benjamini-Hochberg) "
+        "on the permutation p; a cell with no report is never hot"
+    )
     count: int
 
 
 class HotspotsOut(Schema):
     tested: bool
     cell_m: float
+    inference: str = Field(
+        description="How p is computed: permutation_exact (the exact conditional "
+        "randomisation distribution, i.e. the limit of infinitely many permutations)"
+    )
+    fdr_alpha: float = Field(description="False discovery rate of the hot and cold cells")
     cells: list[HotspotOut]
 
 

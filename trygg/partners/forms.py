@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.partners.models import TOKEN_MAX_DAYS, check_token_lifetime
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
@@ -16,8 +18,12 @@ class ApiTokenForm(forms.Form):
         label=_("Valid for"),
         coerce=int,
         choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
-        initial=365,
+        initial=TOKEN_MAX_DAYS,
     )
+
+    def clean_valid_days(self) -> int:
+        # The same rule as the model's, should the choices ever widen.
+        return check_token_lifetime(self.cleaned_data["valid_days"])
 
 
 class SecondFactorForm(forms.Form):

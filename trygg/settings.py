@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Its answer is seen after every inner one, so views cannot undo it.
+    "trygg.middleware.NoStoreWhenAuthenticatedMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "trygg.partners.audit.AuditContextMiddleware",
     "trygg.partners.twofactor.RequireTwoFactorMiddleware",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from trygg.partners.actions import revoke_api_token
+from trygg.partners.forms import UserAddForm, UserEditForm
 from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality, Organisation
 
 
@@ -61,6 +62,9 @@ admin.site.unregister(User)
 @admin.register(User)
 class TryggUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+    # Look-alike usernames are refused here as on every other path (partners/usernames.py).
+    form = UserEditForm
+    add_form = UserAddForm
 
 
 @admin.register(ApiToken)

@@ -1,11 +1,15 @@
-"""Shape of the profile page's HTML input."""
+"""Shape of HTML input: the profile page, the second factor, the admin's user forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from trygg.partners.models import TOKEN_MAX_DAYS, check_token_lifetime
+from trygg.partners.usernames import check_username
 
 
 class ApiTokenForm(forms.Form):
@@ -35,3 +39,25 @@ class SecondFactorForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class _ChecksUsername:
+    """The admin's user forms refuse a look-alike username as a form error, not a crash."""
+
+    instance: Any
+    cleaned_data: dict[str, Any]
+
+    def clean_username(self) -> str | None:
+        inherited = getattr(super(), "clean_username", None)
+        username = inherited() if inherited else self.cleaned_data.get("username")
+        if username:
+            check_username(username, user_pk=self.instance.pk)
+        return username
+
+
+class UserAddForm(_ChecksUsername, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(_ChecksUsername, UserChangeForm):
+    pass

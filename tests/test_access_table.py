@@ -69,6 +69,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "partners:two_factor_enrol": ("GET", "/tvafaktor/aktivera/", (L, O, O, O, O, O, O, O)),
     "partners:new_recovery_codes": ("POST", "/tvafaktor/reservkoder/", (L, M, M, M, O, O, O, M)),
     "partners:audit_log": ("GET", "/logg/", (L, H, H, H, O, H, O, H)),
+    "partners:audit_log_export": ("GET", "/logg/export.csv", (L, H, H, H, O, H, O, H)),
     # The lägesbild: every member of the partnership; another municipality's is hidden.
     "situation:index": ("GET", "/lagesbild/", (L, M, M, M, M, M, M, H)),
     "situation:page": ("GET", "{lb}/{p}", (L, O, O, O, O, O, H, H)),

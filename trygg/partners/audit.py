@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from trygg.partners.access import standing_of
 from trygg.partners.models import AuditEvent, Municipality
 
 
@@ -149,3 +150,15 @@ def audited_export(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return response
 
     return wrapper
+
+
+def record_audit_export(*, request: HttpRequest, file: str, rows: int) -> None:
+    """Log a download of the audit log itself, in each municipality whose log it holds."""
+    municipalities = sorted(standing_of(request.user).coordinator_municipalities())
+    record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        target=request.path,
+        municipality_ids=municipalities or [None],
+        detail={"query": request.GET.urlencode()[:500], "file": file, "rows": rows},
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from trygg.partners.models import TOKEN_MAX_DAYS, check_token_lifetime
+from trygg.partners.models import TOKEN_MAX_DAYS, AuditEvent, check_token_lifetime
 from trygg.partners.usernames import check_username
 
 
@@ -61,3 +61,29 @@ class UserAddForm(_ChecksUsername, AdminUserCreationForm):
 
 class UserEditForm(_ChecksUsername, UserChangeForm):
     pass
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, read from the query string (GET), so a view can be bookmarked."""
+
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    action = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *AuditEvent.Action.choices]
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Everyone")), *people]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date lies before the start date."))
+        return cleaned

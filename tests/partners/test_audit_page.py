@@ -37,7 +37,8 @@ class AuditPageTests(TryggTestCase):
         self.assertContains(page, "Gav anna rollen Samordnare i Östersunds kommun.")
         self.assertContains(page, "Bytte namn på användaren nils till nils.o")
         self.assertContains(page, "Fick se fritexten i 1 rapport från en annan organisation.")
-        for raw in ["old_role", "membership added", "None", "change:"]:
+        self.assertContains(page, "<strong>Systemet</strong>: Bytte namn")
+        for raw in ["old_role", "membership added", "None", "change:", ">system<"]:
             self.assertNotContains(page, raw)
 
     def test_it_speaks_english_to_who_chose_it(self):

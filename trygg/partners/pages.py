@@ -97,7 +97,7 @@ def audit_entries(events: Iterable[AuditEvent]) -> list[AuditEntry]:
         AuditEntry(
             at=timezone.localtime(event.at),
             actor_id=event.actor_id,
-            actor_name=event.actor_name,
+            actor_name=_actor_name(event),
             kind=event.get_action_display(),
             sentence=describe(event, names),
             target=event.target,
@@ -106,6 +106,13 @@ def audit_entries(events: Iterable[AuditEvent]) -> list[AuditEntry]:
         )
         for event in events
     ]
+
+
+def _actor_name(event: AuditEvent) -> str:
+    # record() writes "system" for changes made outside a request (a command, the shell).
+    if event.actor_id is None and event.actor_name == "system":
+        return _("System")
+    return event.actor_name
 
 
 def describe(event: AuditEvent, organisations: dict[int, str]) -> str:

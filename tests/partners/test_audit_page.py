@@ -41,6 +41,19 @@ class AuditPageTests(TryggTestCase):
         for raw in ["old_role", "membership added", "None", "change:", ">system<"]:
             self.assertNotContains(page, raw)
 
+    def test_a_change_it_has_no_sentence_for_still_reads_as_one_without_raw_fields(self):
+        AuditEvent.objects.create(
+            actor_name="system",
+            action=AuditEvent.Action.PERMISSION,
+            municipality_id=self.w.ostersund.pk,
+            target="area:7",
+            detail={"change": "outline redrawn", "vertices": 12},
+        )
+        page = self.client.get("/logg/")
+        self.assertContains(page, "Ändrad behörighet som gäller area:7.")
+        self.assertNotContains(page, "outline redrawn")
+        self.assertNotContains(page, "vertices")
+
     def test_it_speaks_english_to_who_chose_it(self):
         self.client.post("/i18n/setlang/", {"language": "en", "next": "/logg/"})
         page = self.client.get("/logg/")

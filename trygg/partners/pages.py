@@ -138,6 +138,7 @@ def describe(event: AuditEvent, organisations: dict[int, str]) -> str:
 
 
 def _count(value: Any) -> int:
+    """A stored number, or 0 for anything else (the detail is JSON, typed by no schema)."""
     return value if isinstance(value, int) else 0
 
 
@@ -175,7 +176,7 @@ def _membership(event: AuditEvent, d: dict[str, Any], orgs: dict[int, str]) -> s
         "user": _user_of(event, d),
         "role": _role(d.get("role")),
         "old_role": _role(d.get("old_role")),
-        "organisation": orgs.get(d.get("organisation"), _("a removed organisation")),  # type: ignore[arg-type]
+        "organisation": orgs.get(_count(d.get("organisation")), _("a removed organisation")),
     }
     change = d.get("change")
     if change == "membership added":

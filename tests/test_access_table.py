@@ -71,6 +71,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "partners:two_factor_enrol": ("GET", "/tvafaktor/aktivera/", (L, O, O, O, O, O, O, O)),
     "partners:new_recovery_codes": ("POST", "/tvafaktor/reservkoder/", (L, M, M, M, O, O, O, M)),
     "partners:audit_log": ("GET", "/logg/", (L, H, H, H, O, H, O, H)),
+    "partners:audit_log_export": ("GET", "/logg/export.csv", (L, H, H, H, O, H, O, H)),
     # The lägesbild: every member of the partnership; another municipality's is hidden.
     "situation:index": ("GET", "/lagesbild/", (L, M, M, M, M, M, M, H)),
     "situation:page": ("GET", "{lb}/{p}", (L, O, O, O, O, O, H, H)),
@@ -203,6 +204,28 @@ class AccessTableTests(TryggTestCase):
                     self.client.logout()
                     transaction.set_rollback(True)  # one request's writes never reach the next
                     self.assertEqual(got, want)
+
+    def test_every_answer_to_a_logged_in_coordinator_or_a_token_is_no_store(self):
+        for name, (method, template, _expected) in ROUTES.items():
+            if name == "logout":  # its answer goes to someone no longer logged in
+                continue
+            with self.subTest(route=name), transaction.atomic():
+                response = self.answer_to_anna(method, self.path_of(template))
+                self.client.logout()
+                transaction.set_rollback(True)
+                directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+                self.assertIn("no-store", directives, response.status_code)
+                self.assertFalse({d for d in directives if d.startswith("max-age")})
+
+    def answer_to_anna(self, method: str, path: str):
+        call = self.client.post if method == "POST" else self.client.get
+        if path.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {self.tokens['anna']}"}
+            body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
+            kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
+            return call(path, headers=headers, **kwargs)
+        sign_in(self.client, self.w.anna)
+        return call(path)
 
 
 def classify(response) -> str:

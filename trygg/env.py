@@ -7,6 +7,7 @@ platforms mount them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -51,6 +52,17 @@ def integer(name: str, default: int) -> int:
 
 def csv_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in string(name, default).split(",") if item.strip()]
+
+
+def networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks, each checked; e.g. `10.0.0.1,fd00::/8`."""
+    found = []
+    for item in csv_list(name, ""):
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return found
 
 
 def database(url: str, base_dir: Path) -> dict[str, object]:

@@ -18,6 +18,9 @@ DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.string("SECRET_KEY", "insecure-development-key-only" if DEBUG else None)
 ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS", "")
+# The TLS proxy in front (docs/operations.md): only from these addresses is
+# X-Forwarded-For believed; anyone else could write any address into it.
+TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 
 DATABASES = {
     "default": env.database(env.string("DATABASE_URL", "sqlite:///var/trygg.sqlite3"), BASE_DIR)
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Its answer is seen after every inner one, so views cannot undo it.
+    "trygg.middleware.NoStoreWhenAuthenticatedMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "trygg.partners.audit.AuditContextMiddleware",
     "trygg.partners.twofactor.RequireTwoFactorMiddleware",
@@ -111,6 +116,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "trygg.partners.views.locked_out"
+# Lockout records and the audit log take the client's address by one rule:
+# X-Forwarded-For only when the request comes from a TRUSTED_PROXIES address.
+AXES_CLIENT_IP_CALLABLE = "trygg.partners.audit.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 # Coordinators and administrators must pass TOTP after their password

@@ -41,6 +41,28 @@ class TwoFactorTests(TryggTestCase):
             self.assertEqual(response.status_code, 302, path)
             self.assertTrue(response["Location"].startswith("/tvafaktor/?next="), path)
 
+    def test_it_asks_a_reporter_who_enrolled_from_the_profile_for_the_code(self):
+        device = authenticator_of(self.w.karl)
+        self.log_in(self.w.karl)
+        for path in ["/rapporter/", "/profil/", "/rapportera/"]:
+            response = self.client.get(path)
+            self.assertEqual(response.status_code, 302, path)
+            self.assertTrue(response["Location"].startswith("/tvafaktor/?next="), path)
+        response = self.client.post("/tvafaktor/", {"code": code_from(device), "next": "/"})
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/rapporter/").status_code, 200)
+
+    @override_settings(TWO_FACTOR_REQUIRED=False)
+    def test_an_enrolled_device_is_asked_for_even_where_roles_need_none(self):
+        authenticator_of(self.w.karl)
+        self.log_in(self.w.karl)
+        self.assertTrue(self.client.get("/rapporter/")["Location"].startswith("/tvafaktor/"))
+
+    def test_an_unconfirmed_enrolment_does_not_lock_a_reporter_out(self):
+        self.log_in(self.w.karl)
+        self.client.get("/tvafaktor/aktivera/")  # started, never confirmed
+        self.assertEqual(self.client.get("/rapporter/").status_code, 200)
+
     def test_it_asks_the_administrator_too(self):
         authenticator_of(self.w.adam)
         self.log_in(self.w.adam)

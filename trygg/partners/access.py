@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_otp import user_has_device
 
 from trygg.partners.models import (
     ApiToken,
@@ -113,12 +114,32 @@ TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 def must_use_two_factor(user: Any) -> bool:
-    """Whether `user`'s web session needs a TOTP or recovery code after the password."""
-    if not settings.TWO_FACTOR_REQUIRED or not getattr(user, "is_authenticated", False):
+    """Whether `user`'s web session needs a TOTP or recovery code after the password.
+
+    Required by role (unless TWO_FACTOR_REQUIRED is off for a demo), and for
+    anyone who chose to enrol: the profile then tells them their login is
+    protected, so a password alone must not let them in.
+    """
+    if not getattr(user, "is_authenticated", False):
         return False
+    if settings.TWO_FACTOR_REQUIRED and _role_requires_two_factor(user):
+        return True
+    return has_confirmed_second_factor(user)
+
+
+def _role_requires_two_factor(user: Any) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return any(roles & TWO_FACTOR_ROLES for roles in standing_of(user).roles.values())
+
+
+def has_confirmed_second_factor(user: Any) -> bool:
+    """Whether `user` has a confirmed authenticator, asked once per request."""
+    cached = getattr(user, "_trygg_has_device", None)
+    if cached is None:
+        cached = user_has_device(user, confirmed=True)
+        user._trygg_has_device = cached
+    return cached
 
 
 def audit_events_for(user: Any) -> QuerySet[AuditEvent]:

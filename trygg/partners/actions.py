@@ -13,17 +13,22 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trygg.partners.models import ApiToken
+from trygg.partners.models import TOKEN_MAX_DAYS, ApiToken, check_token_lifetime
 
 
 @transaction.atomic
-def create_api_token(*, user: Any, name: str, valid_days: int | None = 365) -> tuple[ApiToken, str]:
-    """A new token for `user` and its secret, which is never stored and cannot be shown again."""
+def create_api_token(
+    *, user: Any, name: str, valid_days: int = TOKEN_MAX_DAYS
+) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret, which is never stored and cannot be shown again.
+
+    ValidationError unless `valid_days` is within TOKEN_MIN_DAYS..TOKEN_MAX_DAYS.
+    """
+    check_token_lifetime(valid_days)
     raw = ApiToken.new_secret()
     token = ApiToken(user=user, name=name.strip()[:100] or "API")
     token.set_secret(raw)
-    if valid_days:
-        token.expires_at = timezone.now() + timedelta(days=valid_days)
+    token.expires_at = timezone.now() + timedelta(days=valid_days)
     token.save()
     return token, raw
 

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from trygg.partners.access import may_manage_member, may_manage_membership
 from trygg.partners.actions import revoke_api_token
+from trygg.partners.forms import UserAddForm, UserEditForm
 from trygg.partners.models import ApiToken, AuditEvent, Membership, Municipality, Organisation
 
 
@@ -157,6 +158,9 @@ admin.site.unregister(User)
 @admin.register(User)
 class TryggUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+    # Look-alike usernames are refused here as on every other path (partners/usernames.py).
+    form = UserEditForm
+    add_form = UserAddForm
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         # A read-only field is left out of the form, so a posted value is ignored.

@@ -5,6 +5,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,23 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.active().filter(key_hash=_hash_token(raw))
 
 
+# A token lives at least a month (shorter is a chore that breeds copies) and at
+# most a year (longer outlives the job it was made for); docs/security.md promises both.
+TOKEN_MIN_DAYS = 30
+TOKEN_MAX_DAYS = 365
+
+
+def check_token_lifetime(valid_days: int | None) -> int:
+    """`valid_days` if within TOKEN_MIN_DAYS..TOKEN_MAX_DAYS, else ValidationError."""
+    if valid_days is None or not TOKEN_MIN_DAYS <= valid_days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            _("A token is valid for %(min)d to %(max)d days."),
+            code="token_lifetime",
+            params={"min": TOKEN_MIN_DAYS, "max": TOKEN_MAX_DAYS},
+        )
+    return valid_days
+
+
 class ApiToken(models.Model):
     """A personal API token; only its hash is stored, the token is shown once."""
 
@@ -173,6 +191,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way a token is made (action, command, admin, shell) ends here.
+        if self._state.adding:
+            lifetime = None
+            if self.expires_at is not None:
+                lifetime = round((self.expires_at - timezone.now()).total_seconds() / 86400)
+            check_token_lifetime(lifetime)
+        super().save(*args, **kwargs)
 
     @classmethod
     def new_secret(cls) -> str:

@@ -1,4 +1,4 @@
-"""Permission changes are audited wherever they are made: admin, actions, shell or a command.
+"""Permission changes and renames are audited wherever made: admin, actions, shell, command.
 
 Signals, not calls in each view, because memberships and user flags are
 changed through Django's admin and inlines, which no action of ours wraps.
@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from trygg.partners import audit
 from trygg.partners.models import ApiToken, AuditEvent, Membership
+from trygg.partners.usernames import check_username
 
 USER_FLAGS = ("is_active", "is_staff", "is_superuser")
 
@@ -70,12 +71,24 @@ def _membership_removed(sender: Any, instance: Membership, **kwargs: Any) -> Non
 
 
 @receiver(pre_save, sender=User)
-def _user_flags_changed(sender: Any, instance: User, **kwargs: Any) -> None:
-    if instance.pk is None:
-        return
-    before = User.objects.filter(pk=instance.pk).values(*USER_FLAGS).first()
+def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    before = None
+    if instance.pk is not None:
+        before = User.objects.filter(pk=instance.pk).values("username", *USER_FLAGS).first()
+    if before is None or before["username"] != instance.username:
+        # The last line of defence: the admin's forms say the same more kindly.
+        check_username(instance.username, user_pk=instance.pk)
     if before is None:
         return
+    if before["username"] != instance.username:
+        _record(
+            f"user:{instance.pk}",
+            _municipalities_of(instance.pk),
+            change="username",
+            user_id=instance.pk,
+            old_username=before["username"],
+            username=instance.username,
+        )
     changed = {f: getattr(instance, f) for f in USER_FLAGS if before[f] != getattr(instance, f)}
     if changed:
         _record(f"user:{instance.pk}", _municipalities_of(instance.pk), change="flags", **changed)

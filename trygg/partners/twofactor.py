@@ -1,4 +1,7 @@
-"""The second factor: a session of a coordinator or administrator is let in only after TOTP.
+"""The second factor: a session that needs one is let in only after TOTP.
+
+Coordinators and administrators need it by role; anyone else who enrolled an
+authenticator from the profile needs it too (access.must_use_two_factor).
 
 django-otp's middleware marks a session verified once a device accepted a
 code; this one sends an unverified session that needs the second factor to
@@ -52,7 +55,8 @@ class RequireTwoFactorMiddleware:
         if OPEN_NAMESPACES & set(match.namespaces):
             return None
         user = request.user
-        if not must_use_two_factor(user) or user.is_verified():
+        # Verified first: it needs no query, and most requests of a busy day are.
+        if user.is_verified() or not must_use_two_factor(user):
             return None
         target = "partners:two_factor" if user_has_device(user) else "partners:two_factor_enrol"
         return redirect_with_next(target, request.get_full_path())

@@ -9,6 +9,7 @@ urlpatterns = [
     path("profil/nycklar/", views.create_token, name="create_token"),
     path("profil/nycklar/<int:token_id>/aterkalla/", views.revoke_token, name="revoke_token"),
     path("logg/", views.audit_log, name="audit_log"),
+    path("logg/export.csv", views.audit_log_export, name="audit_log_export"),
     path("tvafaktor/", views.two_factor, name="two_factor"),
     path("tvafaktor/aktivera/", views.two_factor_enrol, name="two_factor_enrol"),
     path("tvafaktor/reservkoder/", views.new_recovery_codes, name="new_recovery_codes"),

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,8 +31,9 @@ from trygg.partners.actions import (
     start_totp_enrolment,
     verify_second_factor,
 )
-from trygg.partners.forms import ApiTokenForm, SecondFactorForm
-from trygg.partners.models import AuditEvent
+from trygg.partners.audit import record_audit_export
+from trygg.partners.forms import ApiTokenForm, AuditFilterForm, SecondFactorForm
+from trygg.partners.pages import audit_csv, audit_entries, audit_people, filtered_audit_events
 
 ENROLMENT_SESSION_KEY = "trygg_totp_enrolment"
 
@@ -170,17 +172,43 @@ def locked_out(
 AUDIT_PAGE_SIZE = 100
 
 
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
+    """The filter form bound to the query string, and the filters that passed it."""
+    if not access.may_read_audit_log(request.user):
+        raise Http404("No audit log")
+    form = AuditFilterForm(request.GET, people=audit_people(request.user))
+    form.is_valid()
+    # A field that failed is left out (and shown as an error); the others still narrow.
+    valid = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    return form, valid
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the coordinator's municipalities, newest first; read-only for everyone."""
-    if not access.may_read_audit_log(request.user):
-        raise Http404("No audit log")
-    events = access.audit_events_for(request.user)
-    action = request.GET.get("action", "")
-    if action in AuditEvent.Action.values:
-        events = events.filter(action=action)
-    if who := request.GET.get("who", "").strip():
-        events = events.filter(actor_name=who)
+    form, filters = _audit_filters(request)
+    events = filtered_audit_events(request.user, **filters)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "actions": AuditEvent.Action.choices, "chosen": request.GET}
-    return render(request, "partners/audit_log.html", context)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "entries": audit_entries(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "partners/audit_log.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def audit_log_export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as CSV for the data protection officer; the download is itself logged."""
+    form, filters = _audit_filters(request)
+    if form.errors:
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    content, rows = audit_csv(filtered_audit_events(request.user, **filters))
+    name = f"trygg-logg-{timezone.localdate():%Y-%m-%d}.csv"
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record_audit_export(request=request, file=response["Content-Disposition"], rows=rows)
+    return response

@@ -159,6 +159,6 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, the photo is a sandboxed document that may load and run nothing.
     response["Content-Security-Policy"] = PHOTO_POLICY
-    # Personal-ish data: keep it out of shared caches.
-    response["Cache-Control"] = "private, max-age=3600"
+    # Personal-ish data: kept by no cache, not even the browser's.
+    response["Cache-Control"] = "private, no-store"
     return response

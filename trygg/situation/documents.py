@@ -60,7 +60,8 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
     response = HttpResponse(draw(picture, municipality), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SVG_POLICY
-    response["Cache-Control"] = "private, max-age=300"
+    # A partnership's counts: never kept (the middleware says so for every logged-in answer).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trygg.partners.actions import create_api_token, revoke_api_token
-from trygg.partners.models import ApiToken
+from trygg.partners.models import TOKEN_MAX_DAYS, TOKEN_MIN_DAYS, ApiToken
 
 
 class Command(BaseCommand):
@@ -19,7 +19,12 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="print a new token for USERNAME (shown once)")
         create.add_argument("username")
         create.add_argument("--name", default="API", help="what the token is for")
-        create.add_argument("--days", type=int, default=365, help="valid for (0: no expiry)")
+        create.add_argument(
+            "--days",
+            type=int,
+            default=TOKEN_MAX_DAYS,
+            help=f"valid for ({TOKEN_MIN_DAYS} to {TOKEN_MAX_DAYS} days)",
+        )
         listing = sub.add_parser("list", help="tokens of USERNAME")
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="revoke token ID")
@@ -38,7 +43,13 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no user named {options['username']!r}")
         if action == "create":
-            _, raw = create_api_token(user=user, name=options["name"], valid_days=options["days"])
+            days = options["days"]
+            if not TOKEN_MIN_DAYS <= days <= TOKEN_MAX_DAYS:
+                raise CommandError(
+                    f"--days must be {TOKEN_MIN_DAYS} to {TOKEN_MAX_DAYS}, not {days}: "
+                    "every token expires within a year"
+                )
+            _, raw = create_api_token(user=user, name=options["name"], valid_days=days)
             self.stdout.write(raw)
             return
         for token in ApiToken.objects.filter(user=user):

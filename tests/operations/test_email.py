@@ -156,3 +156,12 @@ class RetryTests(MailServerMixin, TestCase):
         with self.assertRaises(EmailRefused):
             queue_one(subject="Hej\nBcc: alla@example.org")
         self.assertEqual(OutgoingEmail.objects.count(), 0)
+
+
+class WorkerCommandTests(TestCase):
+    def test_a_batch_run_gives_the_signal_handlers_back(self):
+        import signal
+
+        before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        run_worker()
+        self.assertEqual({sig: signal.getsignal(sig) for sig in before}, before)

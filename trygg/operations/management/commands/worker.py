@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+
+HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 
 class Command(BaseCommand):
@@ -29,4 +33,11 @@ class Command(BaseCommand):
         }
         if batch:
             worker_options["batch"] = True
-        call_command("db_worker", **worker_options)
+        # The worker takes over SIGINT and SIGTERM; give them back when it returns,
+        # so a caller in the same process (a test, a shell) keeps its own handling.
+        saved = {sig: signal.getsignal(sig) for sig in HANDLED}
+        try:
+            call_command("db_worker", **worker_options)
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)

@@ -1,30 +1,22 @@
-"""Small formatting filters for the lägesbild templates: arrows, flag words, ratios."""
+"""Small formatting filters for the lägesbild templates: marks and ratios."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django import template
 from django.utils import formats
 
-from trygg.situation.screen import FLAG_WORDS
+from trygg.situation.wording import Mark, mark_of
 
 register = template.Library()
 
 
 @register.filter
-def arrow(current: float, reference: float) -> str:
-    """▲ above the reference, ▼ below, → equal: the direction only, not its significance."""
-    if current > reference:
-        return "▲"
-    if current < reference:
-        return "▼"
-    return "→"
-
-
-@register.filter
-def flag_word(flag: str) -> str:
-    return str(FLAG_WORDS.get(flag, flag))
+def mark(comparison: Any) -> Mark:
+    """The one mark (words, arrow, class, change) of a comparison: see wording.py."""
+    return mark_of(comparison)
 
 
 @register.filter

@@ -165,6 +165,15 @@ class KnownDocumentsTests(TryggTestCase):
             self.assertEqual(found.groups(), (str(row["current"]), mean, str(row["last_year"])))
         self.assertRegex(text[1], r"Skadegörelse\s+6\s*▲\s+1\s+2\s+\+500 %\s+Ökar")
 
+    def test_the_pdf_carries_the_new_or_rising_list(self):
+        picture = self.api(WEEK)
+        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        self.assertIn("Nytt eller ökande", text[1])
+        self.assertTrue(picture["rising"])
+        for r in picture["rising"]:
+            row = rf"{words(r['area_name'])}\s+{words(r['group_name'])}\s+{r['current']}\s*▲"
+            self.assertRegex(text[1], row)
+
     def test_the_pdf_area_table_has_the_apis_counts(self):
         picture = self.api(WEEK)
         _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)

@@ -160,6 +160,13 @@ class TableExportTests(ExportTestCase):
                                        "32.61", "0.002"])  # fmt: skip
         self.download(f"export.csv?{WEEK}&format=klingon", status=400)
 
+    def test_the_page_links_every_export(self):
+        html = self.download(f"?{WEEK}").content.decode()
+        for path in ("export.csv", "export.csv?period=2026-W47&amp;table=headline", "export.xlsx",
+                     "export/omraden.geojson", "export/hotspots.geojson",
+                     "export/punkter.geojson"):  # fmt: skip
+            self.assertIn(f'href="/lagesbild/2380/{path}', html)
+
     def test_each_table_has_its_own_file_name(self):
         names = {
             self.download(f"export.{path}").headers["Content-Disposition"]

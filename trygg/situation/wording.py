@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -116,22 +115,8 @@ def change_text(current: int, mean: float) -> str:
     return f"{sign}{abs(percent)} %"
 
 
-def last_year_words(comparison: Any) -> str:
-    """The same-period-last-year comparison as a plain number and its own change.
-
-    It carries no mark of its own: one mark per comparison, against the baseline.
-    """
-    get = comparison.get if isinstance(comparison, dict) else comparison.__getattribute__
-    return change_text(get("current"), get("last_year"))
-
-
 def rounded(value: Any, digits: int = 2) -> Any:
     """A float as a person reads it (two decimals); other values unchanged."""
     if isinstance(value, float):
         return round(value, digits) if math.isfinite(value) else None
     return value
-
-
-def decimal(value: float, digits: int = 1) -> str:
-    """A number with the active language's decimal separator."""
-    return formats.number_format(round(value, digits), digits)

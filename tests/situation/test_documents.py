@@ -18,7 +18,7 @@ from trygg.situation.models import Assessment
 from trygg.situation.pdf import LocalOnlyFetcher, css_string
 
 WEEK = "period=2026-W47"
-CHARTS = ("trend", "timeofweek", "karta")
+CHARTS = ("trend", "trend-smal", "timeofweek", "karta")
 
 
 def svg_text(body: bytes) -> str:

@@ -179,14 +179,18 @@ def heat_rows(matrix: list[list[float]]) -> list[HeatRow]:
 def trend_strips(
     groups: list[GroupLine], weeks: list[str], trend: dict[str, list[int]]
 ) -> list[HeatRow]:
-    """One shaded row of 52 weekly counts per group with any report, oldest week first."""
+    """One shaded row of 52 weekly counts per group with any report, NEWEST week first.
+
+    Newest first like the weekly table below the strips: the period itself is
+    where the eye starts, and on a phone it must never be the part cut off.
+    """
     shown = [g for g in groups if any(trend.get(g.code, ()))]
     peak = max((n for g in shown for n in trend[g.code]), default=0)
     return [HeatRow(g.name, _strip(weeks, trend[g.code], peak)) for g in shown]
 
 
 def _strip(weeks: list[str], counts: list[int], peak: int) -> list[HeatCell]:
-    pairs = zip(weeks, counts, strict=True)
+    pairs = list(zip(weeks, counts, strict=True))[::-1]
     return [HeatCell(f"{week}: {n}", n, shade(n, peak)) for week, n in pairs]
 
 

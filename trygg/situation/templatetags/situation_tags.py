@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from trygg.situation.wording import Mark, mark_of
 
@@ -25,3 +27,10 @@ def ratio(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     return "×" + formats.number_format(value, 1)
+
+
+@register.filter
+def wbr(name: str) -> str:
+    """A name with a line-break opportunity after each '/': "Arrangemang/händelse"
+    may break after the slash instead of in the middle of a word."""
+    return mark_safe(escape(name).replace("/", "/<wbr>"))  # escaped first

@@ -254,7 +254,7 @@ class GeoJSONExportTests(ExportTestCase):
             if not line["id"]:
                 continue
             properties = areas[line["name"]]["properties"]
-            total = {k: rounded(k, v) for k, v in line["total"].items()}
+            total = {k: rounded(k, line["total"][k]) for k in FIELDS}
             self.assertEqual({k: properties[k] for k in FIELDS}, total)
             self.assertEqual(properties["mark"], mark_of(line["total"]).word)
             for code, cell in line["groups"].items():

@@ -99,6 +99,10 @@ class SameWordsEverywhereTests(TryggTestCase):
         damage = next(row for row in rows if row[0] == "Skadegörelse")
         self.assertEqual((damage[1], damage[-2]), ("54", "Ingen säker förändring"))
 
+        data = self.get(f"data.json?{WEEK}").json()
+        damage_json = next(g for g in data["groups"] if g["code"] == "damage")
+        self.assertEqual(damage_json["mark"], "no_clear_change")
+
         layer = self.get(f"karta/omraden.geojson?{WEEK}").json()
         centrum_area = next(f for f in layer["features"] if f["properties"]["name"] == "Centrum")
         self.assertIn("Ingen säker förändring", centrum_area["properties"]["mark_word"])

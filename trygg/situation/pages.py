@@ -9,6 +9,7 @@ from typing import Any
 from trygg.situation.geometry import cell_polygon
 from trygg.situation.periods import Period
 from trygg.situation.picture import Comparison, Picture
+from trygg.situation.wording import kind_of
 
 SUPPRESS_BELOW = 5
 
@@ -36,6 +37,8 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     data = {f.name: getattr(c, f.name) for f in COMPARISON_FIELDS}
     for name in ("ratio", "ratio_low", "ratio_high"):
         data[name] = _finite(data[name])
+    # The code of the one wording rule, so a client can show the page's words.
+    data["mark"] = kind_of(c.flag, c.current / c.baseline_mean if c.baseline_mean else None).code
     return data
 
 

@@ -217,6 +217,12 @@ def test_the_lagesbild_and_area_profile_read_at_phone_and_desktop_width(page, li
     fits(page, width, "lagesbild")
     assert page.locator("article.card h3").evaluate_all(BROKEN_WORDS) == []
     night_cells_visible(page, width)
+    # Every mark links to the method page, which reads at this width too.
+    page.locator("article.card .mark a").first.click()
+    page.wait_for_url("**/lagesbild/metod/#forandring")
+    fits(page, width, "metod")
+    page.go_back()
+    page.locator("#situation-map path.area-shape").nth(1).wait_for()
     # The change column comes right after the area's name, inside the screen.
     change = page.locator("table.area-table tbody tr").first.locator("td.marks")
     box = change.bounding_box()

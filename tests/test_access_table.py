@@ -77,6 +77,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "situation:page": ("GET", "{lb}/{p}", (L, O, O, O, O, O, H, H)),
     "situation:data": ("GET", "{lb}/data.json{p}", (L, O, O, O, O, O, H, H)),
     "situation:area": ("GET", "/lagesbild/omrade/{area}/{p}", (L, O, O, O, O, O, H, H)),
+    "situation:method": ("GET", "/lagesbild/metod/", (L, O, O, O, O, O, O, H)),
     "situation:assessment": ("POST", "{lb}/bedomning/", (L, D, D, D, M, D, H, H)),
     "situation:publish_preview": ("GET", "{lb}/publicera/granska{p}", (L, D, D, D, O, D, H, H)),
     "situation:publish": ("POST", "{lb}/publicera", (L, D, D, D, I, D, H, H)),

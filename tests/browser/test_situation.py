@@ -1,6 +1,10 @@
 """Anna, a coordinator, opens the lägesbild on her phone, switches period and category,
 and finds the map layers and the time-of-week matrix following her choices."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.browser.test_report_flow import log_in
@@ -86,7 +90,7 @@ def test_anna_switches_period_and_category_and_sees_map_and_matrix_follow(page, 
     rows = page.locator("table.area-table tbody tr th")
     assert rows.all_inner_texts() == ["Lugnvik", "Centrum"]  # the server's order: busiest first
     # (Located by place: the arrow shown after a sort becomes part of the button's name.)
-    sort_all = page.locator("table.area-table thead th:nth-child(2) button")
+    sort_all = page.locator("table.area-table thead th:nth-child(3) button")
     assert sort_all.inner_text() == "Alla"
     sort_all.click()
     assert rows.all_inner_texts() == ["Lugnvik", "Centrum"]
@@ -146,4 +150,91 @@ def test_anna_downloads_the_pdf_and_it_holds_the_pages_numbers(page, live_server
     assert damage.current == 6
     # The headline line of the damage group carries the page's numbers.
     line = next(row for row in text.splitlines() if row.strip().startswith("Skadegörelse"))
-    assert line.split()[1] == str(damage.current)
+    assert line.split()[1].rstrip("▲▼→") == str(damage.current)
+
+
+# Every category group with something in it, so the area table is as wide as it gets.
+WIDE = (
+    "graffiti", "littering", "fight", "gathering", "drug_dealing", "assault",
+    "burglary_home", "reckless_driving", "rough_sleeping", "lighting", "rumours", "event",
+)  # fmt: skip
+SHOTS = Path(os.environ.get("TRYGG_SHOTS", tempfile.gettempdir())) / "trygg-shots"
+
+
+def seed_wide(world):
+    """Reports in every group over the last weeks, and Friday and Saturday nights."""
+    items = [centrum(code, at(2026, 47 - k % 5, 1 + k % 7, k % 24)) for k, code in
+             enumerate(WIDE * 4)]  # fmt: skip
+    items += [lugnvik("noise", at(2026, 47, day, hour)) for day in (5, 6) for hour in (22, 23)]
+    submit_reports(
+        organisation=world.orgs["polis"], by=world.petra, items=items,
+        now=at(2026, 48, 3, 12), max_age_days=800,
+    )  # fmt: skip
+
+
+def fits(page, width: int, name: str) -> None:
+    """No sideways page scroll, and a full-page screenshot to look at."""
+    page.wait_for_load_state("load")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+
+
+# Every word of a heading that the browser broke over two lines (a break after '/' is fine).
+BROKEN_WORDS = """els => els.flatMap(el => {
+  const node = el.firstChild && el.firstChild.nodeType === 3 ? el.firstChild : null;
+  if (!node) return [];
+  const broken = [];
+  for (const m of node.data.matchAll(/[^\\s/]+/g)) {
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) broken.push(m[0]);
+  }
+  return broken;
+})"""
+
+
+def night_cells_visible(page, width: int) -> None:
+    """Friday's and Saturday's 22 and 23 o'clock cells lie inside the viewport's width."""
+    for day in ("fre", "lör"):
+        for hour in ("22–23", "23–24"):
+            box = page.locator(f"#heat td[title^='{day} {hour}:']").bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
+                day, hour, box,
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_lagesbild_and_area_profile_read_at_phone_and_desktop_width(page, live_server, width):
+    world = build_world()
+    seed_wide(world)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}/lagesbild/2380/?period=2026-W47")
+    page.locator("#situation-map path.area-shape").nth(1).wait_for()
+    fits(page, width, "lagesbild")
+    assert page.locator("article.card h3").evaluate_all(BROKEN_WORDS) == []
+    night_cells_visible(page, width)
+    # Every mark links to the method page, which reads at this width too.
+    page.locator("article.card .mark a").first.click()
+    page.wait_for_url("**/lagesbild/metod/#forandring")
+    fits(page, width, "metod")
+    page.go_back()
+    page.locator("#situation-map path.area-shape").nth(1).wait_for()
+    # The change column comes right after the area's name, inside the screen.
+    change = page.locator("table.area-table tbody tr").first.locator("td.marks")
+    box = change.bounding_box()
+    assert box["x"] + box["width"] <= width
+    # Charts are sized by the viewport: the 52-week chart is as wide as its section.
+    chart = page.locator("img.chart").bounding_box()
+    assert chart["width"] >= min(width - 40, 600)
+
+    page.goto(f"{live_server.url}/lagesbild/omrade/{world.lugnvik.pk}/?period=2026-W47")
+    page.locator("#area-map path.area-shape").wait_for()
+    fits(page, width, "omrade")
+    night_cells_visible(page, width)
+    # The strips run newest first, like the weekly table beneath them.
+    first = page.locator("#trend-strips tr").first.locator("td").first.get_attribute("title")
+    assert first.startswith("2026-W47")

@@ -18,7 +18,7 @@ from trygg.situation.models import Assessment
 from trygg.situation.pdf import LocalOnlyFetcher, css_string
 
 WEEK = "period=2026-W47"
-CHARTS = ("trend", "timeofweek", "karta")
+CHARTS = ("trend", "trend-smal", "timeofweek", "karta")
 
 
 def svg_text(body: bytes) -> str:
@@ -159,16 +159,25 @@ class KnownDocumentsTests(TryggTestCase):
         _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
         rows = [*picture["groups"], {"name": "Alla grupper", **picture["total"]}]
         for row in rows:
-            found = re.search(rf"{words(row['name'])}\s+(\d+)\s+(\S+)\s+(\d+)", text[1])
+            found = re.search(rf"{words(row['name'])}\s+(\d+)\s*[▲▼→]?\s+(\S+)\s+(\d+)", text[1])
             self.assertIsNotNone(found, row["name"])
             mean = f"{row['baseline_mean']:.2f}".rstrip("0").rstrip(".").replace(".", ",")
             self.assertEqual(found.groups(), (str(row["current"]), mean, str(row["last_year"])))
-        self.assertRegex(text[1], r"Skadegörelse\s+6\s+1\s+2\s+\+500 %\s+▲ ökar")
+        self.assertRegex(text[1], r"Skadegörelse\s+6\s*▲\s+1\s+2\s+\+500 %\s+Ökar")
+
+    def test_the_pdf_carries_the_new_or_rising_list(self):
+        picture = self.api(WEEK)
+        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        self.assertIn("Nytt eller ökande", text[1])
+        self.assertTrue(picture["rising"])
+        for r in picture["rising"]:
+            row = rf"{words(r['area_name'])}\s+{words(r['group_name'])}\s+{r['current']}\s*▲"
+            self.assertRegex(text[1], row)
 
     def test_the_pdf_area_table_has_the_apis_counts(self):
         picture = self.api(WEEK)
         _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
-        page = next(p for p in text if "Område" in p)
+        page = next(p for p in text if re.search(r"^\s*Områden\s*$", p, re.M))
         codes = [g["code"] for g in picture["groups"]]
         for area in picture["areas"]:
             line = re.search(rf"^\s*{re.escape(area['name'])}\s+(.*)$", page, re.M)

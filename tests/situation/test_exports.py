@@ -14,12 +14,28 @@ from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
 from trygg.situation.exports import FIELDS
+from trygg.situation.wording import kind_of, mark_of
 
 WEEK = "period=2026-W47"
 
 
+def rounded(name: str, value):
+    """The API's number as the exports write it: ratios and means 2 decimals, p 4."""
+    if not isinstance(value, float):
+        return value
+    return round(value, 4 if name == "p" else 2)
+
+
 def comparison_values(comparison: dict) -> list:
-    return [comparison[name] for name in FIELDS]
+    """The API's comparison as an export row: rounded numbers, then the page's words."""
+    numbers = [rounded(name, comparison[name]) for name in FIELDS[:-2]]
+    last_year = comparison["last_year"]
+    ratio = comparison["current"] / last_year if last_year else None
+    return [
+        *numbers,
+        mark_of(comparison).word,
+        str(kind_of(comparison["last_year_flag"], ratio).word),
+    ]
 
 
 def same(got: list, want: list) -> bool:
@@ -38,13 +54,16 @@ def same(got: list, want: list) -> bool:
     return True
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter: str = ";") -> list[list[str]]:
     text = b"".join(response.streaming_content if response.streaming else [response.content])
-    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=delimiter))
 
 
-def as_csv(value) -> str:
-    return "" if value is None else str(value)
+def as_csv(value, decimal: str = ",") -> str:
+    """A value as Swedish Excel reads it: decimal comma."""
+    if value is None:
+        return ""
+    return str(value).replace(".", decimal) if isinstance(value, float) else str(value)
 
 
 class ExportTestCase(TryggTestCase):
@@ -101,8 +120,8 @@ class TableExportTests(ExportTestCase):
         self.assertEqual(
             rows[0],
             ["Område", "Grupp", "Denna period", "Snitt av de 4 föregående perioderna",
-             "Samma period i fjol", "Kvot", "Kvot, lägst", "Kvot, högst", "p", "Flagga",
-             "Flagga mot i fjol"],
+             "Samma period i fjol", "Kvot", "Kvot, lägst", "Kvot, högst", "p", "Markering",
+             "Markering mot i fjol"],
         )  # fmt: skip
         names = {g["code"]: g["name"] for g in api["groups"]}
         want = []
@@ -115,7 +134,59 @@ class TableExportTests(ExportTestCase):
             ]
         self.assertEqual(rows[1:], [[as_csv(v) for v in row] for row in want])
         centrum_total = rows[1]
-        self.assertEqual(centrum_total[:3], ["Centrum", "Alla grupper", "7"])
+        self.assertEqual(
+            centrum_total,
+            ["Centrum", "Alla grupper", "7", "1,0", "2", "7,0", "1,78", "32,61", "0,002", "Ökar",
+             "För få för att säga"],
+        )  # fmt: skip
+
+    def test_the_csv_opens_in_swedish_excel(self):
+        content = self.download(f"export.csv?{WEEK}").content
+        self.assertTrue(content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark")
+        text = content.decode("utf-8-sig")
+        self.assertTrue(text.splitlines()[0].startswith("Område;Grupp;Denna period;"))
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual({len(row) for row in rows}, {11})
+        numbers = [cell for row in rows[1:] for cell in row[3:9] if cell]
+        for cell in numbers:
+            self.assertRegex(cell, r"^\d+(,\d{1,4})?$")  # decimal comma, no 16-digit floats
+        self.assertTrue(any("," in cell for cell in numbers))
+
+    def test_format_international_keeps_comma_and_point(self):
+        response = self.download(f"export.csv?{WEEK}&format=international")
+        self.assertFalse(response.content.startswith(b"\xef\xbb\xbf"))
+        rows = read_csv(response, delimiter=",")
+        self.assertEqual(rows[1][:9], ["Centrum", "Alla grupper", "7", "1.0", "2", "7.0", "1.78",
+                                       "32.61", "0.002"])  # fmt: skip
+        self.download(f"export.csv?{WEEK}&format=klingon", status=400)
+
+    def test_the_page_links_every_export(self):
+        html = self.download(f"?{WEEK}").content.decode()
+        for path in ("export.csv", "export.csv?period=2026-W47&amp;table=headline", "export.xlsx",
+                     "export/omraden.geojson", "export/hotspots.geojson",
+                     "export/punkter.geojson"):  # fmt: skip
+            self.assertIn(f'href="/lagesbild/2380/{path}', html)
+
+    def test_each_table_has_its_own_file_name(self):
+        names = {
+            self.download(f"export.{path}").headers["Content-Disposition"]
+            for path in (f"csv?{WEEK}", f"csv?{WEEK}&table=headline", f"xlsx?{WEEK}")
+        }
+        self.assertEqual(
+            names,
+            {
+                'attachment; filename="lagesbild-2380-2026-W47-omraden.csv"',
+                'attachment; filename="lagesbild-2380-2026-W47-oversikt.csv"',
+                'attachment; filename="lagesbild-2380-2026-W47.xlsx"',
+            },
+        )
+
+    def test_marks_are_in_the_exports_language(self):
+        swedish = read_csv(self.download(f"export.csv?{WEEK}&table=headline"))
+        english = read_csv(self.download(f"export.csv?{WEEK}&table=headline&lang=en"))
+        self.assertEqual(swedish[1][0], "Skadegörelse")
+        self.assertEqual((swedish[1][-2], english[1][-2]), ("Ökar", "Rising"))
+        self.assertEqual(english[2][-2], "Too few to tell")
 
     def test_the_headline_csv_has_each_group_and_the_total(self):
         api = self.api(f"{WEEK}&category=damage,disorder")
@@ -128,7 +199,7 @@ class TableExportTests(ExportTestCase):
         self.assertEqual(read_csv(response)[1:], [[as_csv(v) for v in row] for row in want])
 
     def test_english_headers_with_lang_en(self):
-        rows = read_csv(self.download(f"export.csv?{WEEK}&lang=en"))
+        rows = read_csv(self.download(f"export.csv?{WEEK}&lang=en"))  # marks: see wording
         self.assertEqual(
             rows[0][:4], ["Area", "Group", "This period", "Mean of previous 4 periods"]
         )
@@ -183,7 +254,9 @@ class GeoJSONExportTests(ExportTestCase):
             if not line["id"]:
                 continue
             properties = areas[line["name"]]["properties"]
-            self.assertEqual({k: properties[k] for k in FIELDS}, line["total"])
+            total = {k: rounded(k, line["total"][k]) for k in FIELDS}
+            self.assertEqual({k: properties[k] for k in FIELDS}, total)
+            self.assertEqual(properties["mark"], mark_of(line["total"]).word)
             for code, cell in line["groups"].items():
                 self.assertEqual(properties[f"{code}_current"], cell["current"])
                 self.assertEqual(properties[f"{code}_flag"], cell["flag"])

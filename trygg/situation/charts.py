@@ -32,6 +32,7 @@ from trygg.situation.picture import GroupLine, Picture  # noqa: E402
 
 TREND_COLUMNS = 3
 TREND_ROW_IN = 1.5  # height of one row of trend panels, inches
+NARROW_ROW_IN = 1.15  # the same on a phone, one panel a row
 INK = "#222222"
 MUTED = "#777777"
 HEAT_COLOURS = "YlOrRd"
@@ -49,16 +50,21 @@ def to_svg(figure: Figure) -> str:
     return buffer.getvalue()
 
 
-def trend_svg(picture: Picture) -> str:
-    """52-week trend: one small panel per category group, in the group's colour."""
+def trend_svg(picture: Picture, *, columns: int = TREND_COLUMNS, width_in: float = 7.2) -> str:
+    """52-week trend: one small panel per category group, in the group's colour.
+
+    A phone gets one column 3.6 in wide (`trend_narrow_svg`): scaled to 360 px its
+    text is as large as the page's, where three columns would shrink it to 5 px.
+    """
     groups = picture.groups or []
-    rows = max(1, math.ceil(len(groups) / TREND_COLUMNS))
-    height = TREND_ROW_IN * rows + 0.45
+    rows = max(1, math.ceil(len(groups) / columns))
+    row_in = TREND_ROW_IN if columns > 1 else NARROW_ROW_IN
+    height = row_in * rows + 0.45
     # Fixed margins in inches: the constrained engine would cost ~0.4 s on twelve panels.
-    figure = new_figure(7.2, height, layout=None)
-    margins = {"left": 0.55 / 7.2, "right": 1 - 0.3 / 7.2, "top": 1 - 0.25 / height}
+    figure = new_figure(width_in, height, layout=None)
+    margins = {"left": 0.55 / width_in, "right": 1 - 0.3 / width_in, "top": 1 - 0.25 / height}
     margins |= {"bottom": 0.35 / height, "hspace": 0.6, "wspace": 0.22}
-    axes = figure.subplots(rows, TREND_COLUMNS, squeeze=False, sharex=True, gridspec_kw=margins)
+    axes = figure.subplots(rows, columns, squeeze=False, sharex=True, gridspec_kw=margins)
     for index, ax in enumerate(axes.flat):
         if index < len(groups):
             _trend_panel(ax, picture, groups[index])
@@ -68,6 +74,11 @@ def trend_svg(picture: Picture) -> str:
         axes.flat[0].text(0.5, 0.5, _("No categories selected."), ha="center", va="center")
     figure.supylabel(_("Reports per week"), fontsize=8, color=MUTED, x=0.01)
     return to_svg(figure)
+
+
+def trend_narrow_svg(picture: Picture) -> str:
+    """The 52-week trend for a phone's width: one panel a row."""
+    return trend_svg(picture, columns=1, width_in=3.6)
 
 
 def _trend_panel(ax: Axes, picture: Picture, group: GroupLine) -> None:

@@ -26,6 +26,7 @@ from trygg.situation.selection import parse_selection
 Chart = Callable[[Picture, Municipality], str]
 CHARTS: dict[str, Chart] = {
     "trend": lambda picture, _m: charts.trend_svg(picture),
+    "trend-smal": lambda picture, _m: charts.trend_narrow_svg(picture),
     "timeofweek": lambda picture, _m: charts.time_of_week_svg(picture),
     "karta": lambda picture, m: staticmap.static_map_svg(picture, staticmap.load_shapes(m)),
 }

@@ -65,7 +65,10 @@ def _name(picture: Picture, part: str, ext: str) -> str:
 @login_required
 @audited_export
 def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The headline and area tables as CSV (`?table=headline` for the headline) or XLSX."""
+    """The headline and area tables as CSV (`?table=headline` for the headline) or XLSX.
+
+    CSV is for Swedish Excel unless `?format=international` (see exports.CSV_STYLES).
+    """
     if fmt not in TABLE_TYPES:
         raise Http404("No such format")
     with translation.override(_language(request)):
@@ -78,9 +81,15 @@ def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         if fmt == "xlsx":
             content = exports.xlsx_bytes([headline, areas])
             return _attachment(content, TABLE_TYPES[fmt], _name(picture, "", "xlsx"))
+        style = exports.CSV_STYLES.get(request.GET.get("format", "excel"))
+        if style is None:
+            return HttpResponseBadRequest(
+                "format: excel or international", content_type="text/plain"
+            )
         wants_headline = request.GET.get("table") == "headline"
         table, part = (headline, "oversikt") if wants_headline else (areas, "omraden")
-        return _attachment(exports.csv_bytes(table), TABLE_TYPES[fmt], _name(picture, part, "csv"))
+        content = exports.csv_bytes(table, style)
+        return _attachment(content, TABLE_TYPES[fmt], _name(picture, part, "csv"))
 
 
 def _geojson(value: dict[str, Any], name: str) -> HttpResponse:

@@ -2,8 +2,10 @@
 
 Every row is built from `pages.picture_dict`, the value the API returns and
 the page renders, so a file can never disagree with the table beside it.
-Headers are translated by the caller's active language; flag values stay the
-API's codes (rising, falling, …) so files in either language join.
+Headers and marks are in the caller's active language, the marks in the words
+of wording.py (the page's words). Numbers are rounded as a person reads them.
+CSV comes as Swedish Excel opens it (`;`, decimal comma, UTF-8 with BOM) or,
+with `?format=international`, as RFC 4180 with a decimal point.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.pages import MAP_LIMIT
 from trygg.situation import queries
 from trygg.situation.periods import Period
+from trygg.situation.wording import kind_of, mark_of, rounded
 
 # The comparison fields of one row, in the files' column order.
 FIELDS = (
@@ -40,6 +43,8 @@ FIELDS = (
     "flag",
     "last_year_flag",
 )
+# Decimals kept per column: ratios and means as people read them, p finer.
+DIGITS = {"baseline_mean": 2, "ratio": 2, "ratio_low": 2, "ratio_high": 2, "p": 4}
 # A spreadsheet runs a cell starting with one of these as a formula; area
 # names are user text, so a name like "=HYPERLINK(…)" must stay text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -69,13 +74,22 @@ def _comparison_headers() -> list[str]:
         _("Ratio, low"),
         _("Ratio, high"),
         "p",
-        _("Flag"),
-        _("Flag against last year"),
+        _("Mark"),
+        _("Mark against last year"),
     ]
 
 
 def _values(comparison: dict[str, Any]) -> list[Any]:
-    return [comparison[name] for name in FIELDS]
+    """The row's numbers rounded, its marks in words: baseline, then last year."""
+    values = [rounded(comparison[name], DIGITS.get(name, 2)) for name in FIELDS[:-2]]
+    baseline = mark_of(comparison).word
+    last_year = comparison["last_year"]
+    against_year = kind_of(comparison["last_year_flag"], _ratio(comparison["current"], last_year))
+    return [*values, baseline, str(against_year.word)]
+
+
+def _ratio(current: int, reference: float) -> float | None:
+    return current / reference if reference else None
 
 
 def all_groups_label() -> str:
@@ -111,14 +125,36 @@ def guarded(value: Any) -> Any:
     return value
 
 
-def csv_bytes(table: Table) -> bytes:
-    """RFC 4180 CSV, UTF-8 with a byte-order mark so Excel reads å, ä and ö."""
+@dataclass(frozen=True)
+class CsvStyle:
+    delimiter: str
+    decimal: str
+    bom: bool  # Excel needs it to read å, ä and ö as UTF-8
+
+
+# What Excel in Sweden opens by double-click: `;` between fields, decimal comma.
+EXCEL = CsvStyle(";", ",", True)
+# RFC 4180 with a decimal point, for scripts and non-Swedish spreadsheets.
+INTERNATIONAL = CsvStyle(",", ".", False)
+CSV_STYLES = {"excel": EXCEL, "international": INTERNATIONAL}
+
+
+def csv_bytes(table: Table, style: CsvStyle = EXCEL) -> bytes:
+    """The table as CSV in `style`; text that would run as a formula stays text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow(["" if v is None else guarded(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow([_csv_value(v, style) for v in row])
+    return (("\ufeff" if style.bom else "") + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: Any, style: CsvStyle) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).replace(".", style.decimal)
+    return guarded(value)
 
 
 def xlsx_bytes(tables: Iterable[Table]) -> bytes:
@@ -153,7 +189,9 @@ def area_features(data: dict[str, Any], geometries: dict[int, tuple[str, Any]]) 
         line = lines.get(area_id)
         total = line["total"] if line else NOTHING
         cells = line["groups"] if line else {}
-        properties: dict[str, Any] = {"id": area_id, "name": name, **total}
+        numbers = {k: rounded(v, DIGITS.get(k, 2)) for k, v in total.items()}
+        properties: dict[str, Any] = {"id": area_id, "name": name, **numbers}
+        properties["mark"] = mark_of(total).word
         for code in groups:
             cell = cells.get(code, NOTHING)
             properties[f"{code}_current"] = cell["current"]

@@ -17,6 +17,7 @@ from trygg.situation.picture import (
     Picture,
     build_picture,
 )
+from trygg.situation.wording import kind_of
 
 SUPPRESS_BELOW = 5
 
@@ -44,6 +45,8 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     data = {f.name: getattr(c, f.name) for f in COMPARISON_FIELDS}
     for name in ("ratio", "ratio_low", "ratio_high"):
         data[name] = _finite(data[name])
+    # The code of the one wording rule, so a client can show the page's words.
+    data["mark"] = kind_of(c.flag, c.current / c.baseline_mean if c.baseline_mean else None).code
     return data
 
 

@@ -24,22 +24,9 @@ from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
 from trygg.situation.models import Assessment
 from trygg.situation.picture import AreaLine, Comparison, Picture
+from trygg.situation.wording import KINDS, change_text, mark_of
 
-# Flags the trend test sets when a change is more than chance (exact test, 95 %).
-SIGNIFICANT = {"rising": "▲", "falling": "▼"}
 STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
-
-
-def flag_label(flag: str) -> str:
-    """The trend test's verdict in words."""
-    labels = {
-        "rising": _("rising"),
-        "falling": _("falling"),
-        "stable": _("stable"),
-        "too_few": _("too few to tell"),
-        "no_baseline": _("no baseline"),
-    }
-    return labels.get(flag, flag)
 
 
 def decimal(value: float) -> str:
@@ -48,27 +35,35 @@ def decimal(value: float) -> str:
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
-def change(c: Comparison) -> str:
-    """The change against the baseline mean in per cent; 'new' when the mean was 0."""
-    if c.baseline_mean == 0:
-        return _("new") if c.current else "–"
-    percent = round((c.current / c.baseline_mean - 1) * 100)
-    return f"{'+' if percent > 0 else '−' if percent < 0 else '±'}{abs(percent)} %"
-
-
 def comparison_row(name: str, c: Comparison, colour: str = "") -> dict[str, Any]:
-    """One table row: the counts, the change, and the test's mark and verdict."""
+    """One table row: the counts, and the one mark of wording.py with its change."""
+    mark = mark_of(c)
     return {
         "name": name,
         "colour": colour,
         "current": c.current,
         "mean": decimal(c.baseline_mean),
         "last_year": c.last_year,
-        "change": change(c),
-        "mark": SIGNIFICANT.get(c.flag, ""),
-        "verdict": flag_label(c.flag),
-        "significant": c.flag in SIGNIFICANT,
+        "change": mark.change,
+        "mark": mark.arrow,
+        "verdict": mark.word,
+        "significant": mark.significant,
+        "css": mark.css,
     }
+
+
+def rising_rows(picture: Picture) -> list[dict[str, Any]]:
+    """The page's "new or rising" list, formatted for the document."""
+    return [
+        {
+            "area": r.area_name or _("Outside every area"),
+            "group": r.group_name,
+            "current": r.current,
+            "expected": decimal(r.expected),
+            "change": change_text(r.current, r.expected),
+        }
+        for r in picture.rising
+    ]
 
 
 def area_rows(picture: Picture) -> list[dict[str, Any]]:
@@ -83,7 +78,7 @@ def _area_row(picture: Picture, line: AreaLine) -> dict[str, Any]:
         cells.append(
             {
                 "current": cell.current if cell else 0,
-                "mark": SIGNIFICANT.get(cell.flag, "") if cell else "",
+                "mark": mark_of(cell).arrow if cell else "",
             }
         )
     return {
@@ -142,6 +137,8 @@ def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) ->
         "headline": [comparison_row(g.name, g.comparison, g.colour) for g in picture.groups],
         "total": comparison_row(_("All groups"), picture.total),
         "areas": area_rows(picture),
+        "rising": rising_rows(picture),
+        "mark_kinds": KINDS,
         "map": svg_data_uri(staticmap.static_map_svg(picture, shapes)),
         "time_of_week": svg_data_uri(charts.time_of_week_svg(picture)),
         "trend": svg_data_uri(charts.trend_svg(picture)),

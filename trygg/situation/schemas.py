@@ -33,6 +33,10 @@ class ComparisonOut(Schema):
     p: float = Field(description="Exact conditional test against the baseline, two-sided")
     flag: str = Field(description="rising, falling, stable, too_few or no_baseline")
     last_year_flag: str
+    mark: str = Field(
+        description="The page's mark of the change against the baseline (docs/lagesbild.md): "
+        "rising, falling, stable, no_clear_change, too_few or no_baseline"
+    )
 
 
 class GroupOut(ComparisonOut):

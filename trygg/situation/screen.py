@@ -25,6 +25,7 @@ from trygg.situation.pages import comparison_dict, hotspot_features
 from trygg.situation.periods import Period, parse_period
 from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
 from trygg.situation.selection import Selection
+from trygg.situation.wording import Mark, mark_of
 
 # The kinds a user can switch between, in the order the switcher shows them.
 KINDS = (
@@ -178,14 +179,18 @@ def heat_rows(matrix: list[list[float]]) -> list[HeatRow]:
 def trend_strips(
     groups: list[GroupLine], weeks: list[str], trend: dict[str, list[int]]
 ) -> list[HeatRow]:
-    """One shaded row of 52 weekly counts per group with any report, oldest week first."""
+    """One shaded row of 52 weekly counts per group with any report, NEWEST week first.
+
+    Newest first like the weekly table below the strips: the period itself is
+    where the eye starts, and on a phone it must never be the part cut off.
+    """
     shown = [g for g in groups if any(trend.get(g.code, ()))]
     peak = max((n for g in shown for n in trend[g.code]), default=0)
     return [HeatRow(g.name, _strip(weeks, trend[g.code], peak)) for g in shown]
 
 
 def _strip(weeks: list[str], counts: list[int], peak: int) -> list[HeatCell]:
-    pairs = zip(weeks, counts, strict=True)
+    pairs = list(zip(weeks, counts, strict=True))[::-1]
     return [HeatCell(f"{week}: {n}", n, shade(n, peak)) for week, n in pairs]
 
 
@@ -215,13 +220,22 @@ class AreaRow:
     name: str
     total: Comparison
     cells: list[Comparison | None]  # aligned with the table's groups
+    flagged: list[tuple[str, Mark]]  # groups that rose or fell more than chance
 
 
 def area_rows(areas: list[AreaLine], groups: list[GroupLine]) -> list[AreaRow]:
-    """The area table in the picture's order, one cell per shown group (None: no report)."""
-    return [
-        AreaRow(a.area_id, a.name, a.total, [a.cells.get(g.code) for g in groups]) for a in areas
-    ]
+    """The area table in the picture's order, one cell per shown group (None: no report).
+
+    The significant cells are also named up front, so a phone (or a wide table)
+    shows what changed without scrolling to the cell.
+    """
+    rows = []
+    for a in areas:
+        cells = [a.cells.get(g.code) for g in groups]
+        marks = [(g.name, mark_of(c)) for g, c in zip(groups, cells, strict=True) if c]
+        flagged = [(name, m) for name, m in marks if m.significant]
+        rows.append(AreaRow(a.area_id, a.name, a.total, cells, flagged))
+    return rows
 
 
 def points_query(picture: Picture) -> str:
@@ -247,13 +261,17 @@ def area_features(picture: Picture, municipality: Any) -> dict[str, Any]:
     features = []
     for area_id, name, geometry in municipality.areas.values_list("id", "name", "geometry"):
         line = lines.get(area_id)
-        numbers = comparison_dict(line.total if line else _quiet(picture))
+        total = line.total if line else _quiet(picture)
+        numbers = comparison_dict(total)
+        mark = mark_of(total)
         groups = {code: c.current for code, c in line.cells.items()} if line else {}
         properties = {
             "id": area_id,
             "name": name,
             "url": reverse("situation:area", args=[area_id]),
             **numbers,
+            "mark": mark.code,
+            "mark_word": f"{mark.arrow} {mark.word} {mark.change}".strip(),
             "groups": groups,
         }
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
@@ -273,17 +291,6 @@ def area_map(area: Any, picture: Picture) -> dict[str, Any]:
     return {"area": outline, "hotspots": hotspot_features(picture)}
 
 
-# Honest words for the analysis's flags: a change is only called one when it
-# is more than chance, and too little data is said to be too little.
-FLAG_WORDS = {
-    "rising": gettext_lazy("Rising – more than chance"),
-    "falling": gettext_lazy("Falling – more than chance"),
-    "stable": gettext_lazy("Stable"),
-    "too_few": gettext_lazy("Too few to tell"),
-    NO_BASELINE: gettext_lazy("No history to compare with"),
-}
-
-
 def map_labels() -> dict[str, str]:
     """Layer names and popup words for the map script, in the page's language."""
     return {
@@ -296,5 +303,6 @@ def map_labels() -> dict[str, str]:
         "lastYear": _("Last year"),
         "profile": _("Area profile"),
         "count": _("Reports in cell"),
+        "neighbours": _("Marked because the cells around it have many reports"),
         "perWeek": _("per km² and week"),
     }

@@ -245,7 +245,9 @@ def _legend(ax: Axes, figure: Any, cmap: Any, norm: LogNorm, picture: Picture) -
     handles = [
         Patch(facecolor=NOT_COMPARED, label=_("Too few reports to compare")),
         Patch(
-            facecolor=(*to_rgb(HOT), 0.3), edgecolor=HOT, label=_("Hot spot (Gi*, FDR 5 percent)")
+            facecolor=(*to_rgb(HOT), 0.3),
+            edgecolor=HOT,
+            label=_("Hot spot: more reports than chance explains"),
         ),
     ]
     if any(cell.level < 0 for cell in picture.hotspots):

@@ -26,6 +26,7 @@ urlpatterns += [
 urlpatterns += [
     path("", views.index, name="index"),
     path("omrade/<int:area_id>/", views.area_profile, name="area"),
+    path("metod/", views.method, name="method"),
     path("<str:code>/", views.situation_page, name="page"),
     path("<str:code>/data.json", views.data, name="data"),
     path("<str:code>/bedomning/", views.assessment, name="assessment"),

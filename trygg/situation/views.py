@@ -21,7 +21,7 @@ from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.intake import ReportRejected
 from trygg.reports.pages import outlines
-from trygg.situation import screen
+from trygg.situation import screen, wording
 from trygg.situation.access import get_partnership_for, may_coordinate, publication_of
 from trygg.situation.actions import save_assessment
 from trygg.situation.cache import picture_for
@@ -53,6 +53,14 @@ def index(request: HttpRequest) -> HttpResponse:
     if len(municipalities) == 1:
         return redirect("situation:page", code=municipalities[0].code)
     return render(request, "situation/choose.html", {"municipalities": municipalities})
+
+
+@login_required
+def method(request: HttpRequest) -> HttpResponse:
+    """How the marks, hot spots and density are decided: for any partnership member."""
+    if not municipalities_for(request.user):
+        raise Http404("No partnership")
+    return render(request, "situation/method.html", {"marks": wording.KINDS})
 
 
 def _controls(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:

@@ -1,35 +1,32 @@
-"""Small formatting filters for the lägesbild templates: arrows, flag words, ratios."""
+"""Small formatting filters for the lägesbild templates: marks, changes, names."""
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 from django import template
-from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-from trygg.situation.screen import FLAG_WORDS
+from trygg.situation.wording import Mark, change_text, mark_of
 
 register = template.Library()
 
 
 @register.filter
-def arrow(current: float, reference: float) -> str:
-    """▲ above the reference, ▼ below, → equal: the direction only, not its significance."""
-    if current > reference:
-        return "▲"
-    if current < reference:
-        return "▼"
-    return "→"
+def mark(comparison: Any) -> Mark:
+    """The one mark (words, arrow, class, change) of a comparison: see wording.py."""
+    return mark_of(comparison)
 
 
 @register.filter
-def flag_word(flag: str) -> str:
-    return str(FLAG_WORDS.get(flag, flag))
+def wbr(name: str) -> str:
+    """A name with a line-break opportunity after each '/': "Arrangemang/händelse"
+    may break after the slash instead of in the middle of a word."""
+    return mark_safe(escape(name).replace("/", "/<wbr>"))  # escaped first
 
 
 @register.filter
-def ratio(value: float | None) -> str:
-    """The rate ratio as '×1,5'; an unbounded one (nothing before) as '–'."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return "×" + formats.number_format(value, 1)
+def change_from(current: int, expected: float) -> str:
+    """The change in per cent as the marks show it ('+35 %', 'ny'): see wording.py."""
+    return change_text(current, expected)

@@ -74,9 +74,16 @@
 
   function areaPopup(p) {
     return box(
-      [labels.current + ": " + p.current, labels.mean + ": " + p.baseline_mean, labels.lastYear + ": " + p.last_year],
+      [labels.current + ": " + p.current, p.mark_word, labels.mean + ": " + (Math.round(p.baseline_mean * 10) / 10), labels.lastYear + ": " + p.last_year],
       { href: p.url + window.location.search, text: p.name }
     );
+  }
+
+  // A cell is judged with its neighbours (Gi*), so an empty cell can be marked: say so.
+  function hotspotPopup(p) {
+    var lines = [labels.count + ": " + p.count];
+    if (p.count === 0) lines.push(labels.neighbours);
+    return box(lines);
   }
 
   function getJson(url) {
@@ -102,7 +109,7 @@
     { key: "density", on: false, options: { style: densityStyle, interactive: false } },
     { key: "hotspots", on: true, options: {
       style: hotspotStyle,
-      onEachFeature: function (f, layer) { layer.bindPopup(box([labels.count + ": " + f.properties.count, "z = " + f.properties.z])); },
+      onEachFeature: function (f, layer) { layer.bindPopup(hotspotPopup(f.properties)); },
     } },
     { key: "points", on: false, options: {
       pointToLayer: point,

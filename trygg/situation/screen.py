@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from trygg.reports.models import Category
 from trygg.situation.models import Assessment
 from trygg.situation.pages import comparison_dict, hotspot_features
-from trygg.situation.periods import Period, parse_period
+from trygg.situation.periods import FIRST_YEAR, Period, parse_period
 from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
 from trygg.situation.selection import Selection
 
@@ -297,4 +297,46 @@ def map_labels() -> dict[str, str]:
         "profile": _("Area profile"),
         "count": _("Reports in cell"),
         "perWeek": _("per km² and week"),
+    }
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What the period picker's controls show: the chosen kind and each control's value."""
+
+    kind: str
+    kinds: list[tuple[str, str]]
+    values: dict[str, str]  # by control name: week, month, tertial, year, from, to
+    latest: dict[str, str]  # the newest value each control may take (periods that have begun)
+    first_year: int
+
+
+def picker(selection: Selection | None, chosen: Any, today: date) -> Picker:
+    """The picker set to the selection shown, else to what was asked (to correct it)."""
+    kinds = [(kind, str(label)) for kind, label in KINDS] + [("custom", _("From–to"))]
+    names = ("week", "month", "tertial", "year", "from", "to")
+    if selection is None:
+        kind = chosen.get("kind") or ("custom" if chosen.get("from") else "week")
+        values = {name: chosen.get(name, "") for name in names}
+    else:
+        kind, values = selection.period.kind, _picker_values(selection.period)
+    year, week, _weekday = today.isocalendar()
+    latest = {
+        "week": f"{year}-W{week:02d}",
+        "month": f"{today:%Y-%m}",
+        "year": str(today.year),
+        "day": today.isoformat(),
+    }
+    return Picker(kind, kinds, values, latest, FIRST_YEAR)
+
+
+def _picker_values(period: Period) -> dict[str, str]:
+    year, week, _weekday = period.start.isocalendar()
+    return {
+        "week": f"{year}-W{week:02d}",
+        "month": f"{period.start:%Y-%m}",
+        "tertial": str((period.start.month - 1) // 4 + 1),
+        "year": str(period.start.year),
+        "from": period.start.isoformat(),
+        "to": period.last_day.isoformat(),
     }

@@ -47,3 +47,8 @@ class BodyLimitTests(TryggTestCase):
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
         self.assertEqual(response.status_code, 201, response.content)
+
+    def test_the_openapi_document_declares_413_for_every_body_taking_operation(self):
+        document = self.client.get("/api/v1/openapi.json").json()
+        for path in ("/api/v1/reports", "/api/v1/reports/batch"):
+            self.assertIn("413", document["paths"][path]["post"]["responses"], path)

@@ -51,6 +51,16 @@ class OutOfRangeTests(TryggTestCase):
                     response = self.client.get(path)
                     self.assertEqual(response.status_code, 400, path)
 
+    def test_every_rendering_draws_the_first_periods_allowed(self):
+        # Their baselines and last year lie before 2000: the shifts must still be dates.
+        for query in ("period=2000-W01", "period=2000-W01%2B2", "from=2000-01-01&to=2002-12-31"):
+            for rendering in RENDERINGS:
+                with self.subTest(rendering=rendering, query=query):
+                    path = f"/lagesbild/{self.w.ostersund.code}/{rendering}?{query}"
+                    self.assertEqual(self.client.get(path).status_code, 200, path)
+            profile = self.client.get(f"/lagesbild/omrade/{self.w.centrum.pk}/?{query}")
+            self.assertEqual(profile.status_code, 200, query)
+
     def test_the_area_profile_refuses_an_out_of_range_period_with_400(self):
         for query in OUT_OF_RANGE:
             with self.subTest(query=query):

@@ -232,6 +232,11 @@ class SituationPageErrorTests(PageTestCase):
         custom = self.page(f"/lagesbild/2380/?{chosen}")
         self.assertEqual(custom.context["selection"].period.key, "2026-11-02..2026-11-15")
 
+    def test_the_first_period_allowed_has_no_link_to_the_one_before(self):
+        first = self.page("/lagesbild/2380/?period=2000-W01")
+        self.assertNotContains(first, 'rel="prev"')
+        self.assertContains(self.page("/lagesbild/2380/?period=2000-W02"), 'rel="prev"')
+
     def test_the_picker_is_set_to_the_period_shown(self):
         response = self.page(f"/lagesbild/2380/?{W47}")
         self.assertContains(response, 'type="week" name="week" id="p-week" value="2026-W47"')

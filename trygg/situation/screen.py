@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from trygg.reports.models import Category
 from trygg.situation.models import Assessment
 from trygg.situation.pages import comparison_dict, hotspot_features
-from trygg.situation.periods import FIRST_YEAR, Period, parse_period
+from trygg.situation.periods import FIRST_YEAR, Period, PeriodError, parse_period
 from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
 from trygg.situation.selection import Selection
 
@@ -61,6 +61,14 @@ def period_of_kind(kind: str, day: date) -> Period:
     return parse_period(keys[kind])
 
 
+def _period_of_kind_or_none(kind: str, day: date) -> Period | None:
+    """As period_of_kind; None where it would fall before FIRST_YEAR (two weeks in 2000-W01)."""
+    try:
+        return period_of_kind(kind, day)
+    except PeriodError:
+        return None
+
+
 def period_title(period: Period) -> str:
     """A person's name for the period, e.g. 'Vecka 47, 2026' or 'November 2026'."""
     year, week, _weekday = period.start.isocalendar()
@@ -94,7 +102,7 @@ class KindLink:
 class PeriodNav:
     title: str
     period: Period
-    previous: str  # query strings
+    previous: str | None  # query strings; None before the first year a period may have
     next: str | None  # None when the next period has not begun
     kinds: list[KindLink]
 
@@ -106,17 +114,16 @@ def period_nav(selection: Selection, today: date) -> PeriodNav:
     def query(other: Period) -> str:
         return selection_query(Selection(other, selection.categories))
 
-    following = period.shifted(1)
+    following, before = period.shifted(1), period.shifted(-1)
     kinds = [
-        KindLink(
-            kind, str(label), query(period_of_kind(kind, period.last_day)), kind == period.kind
-        )
+        KindLink(kind, str(label), query(other), kind == period.kind)
         for kind, label in KINDS
+        if (other := _period_of_kind_or_none(kind, period.last_day)) is not None
     ]
     return PeriodNav(
         title=period_title(period),
         period=period,
-        previous=query(period.shifted(-1)),
+        previous=query(before) if before.start.year >= FIRST_YEAR else None,
         next=query(following) if following.start <= today else None,
         kinds=kinds,
     )

@@ -46,4 +46,11 @@ def test_anna_chooses_a_month_with_the_picker_at_360_px(page, live_server):
     page.get_by_role("textbox", name="Period").fill("januari 2099")
     page.get_by_role("button", name="Visa", exact=True).click()
     page.get_by_role("alert").filter(has_text="har inte börjat än").wait_for()
+
+    # Choosing in the picker again replaces the mistyped period.
+    page.get_by_role("radio", name="År").check()
+    page.get_by_role("spinbutton", name="År").fill("2025")
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.wait_for_url("**/lagesbild/2380/?kind=year&year=2025*")
+    assert page.locator(".period-title strong").inner_text() == "2025"
     assert problems == []

@@ -35,6 +35,9 @@
     update(form);
     form.addEventListener("change", function (event) {
       if (event.target.name === "kind") update(form);
+      // Choosing in the picker replaces what was typed (a typed period wins on the server).
+      var typed = form.querySelector("input[name=period]");
+      if (typed && event.target !== typed && event.target.name !== "category") typed.value = "";
     });
     form.addEventListener("submit", function () { tidy(form); });
     // Back from the next page (bfcache), the form must be usable again.

@@ -9,7 +9,9 @@ and the same on every machine.
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 import schemathesis
@@ -144,3 +146,28 @@ def test_it_documents_every_page_of_the_list(world, token):
     assert len(first["items"]) == 5 and first["next_cursor"]
     second = _get("/reports", token, query={"limit": 5, "cursor": first["next_cursor"]})
     assert {r["id"] for r in first["items"]}.isdisjoint(r["id"] for r in second["items"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "0001-01"},
+        {"period": "9999-W52"},
+        {"period": "9999-12-30..9999-12-31"},
+        {"from": "9999-12-31", "to": "9999-12-31"},
+        {"from": "0001-01-01", "to": "0001-01-01"},
+    ],
+)
+def test_it_documents_the_refusal_of_a_period_out_of_range(world, token, query):
+    case = schema["/api/v1/situation"]["GET"].Case(query=query)
+    response = case.call_and_validate(headers=bearer(token), checks=CHECKS)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["field"] == "period"
+
+
+def test_it_documents_the_refusal_of_a_forged_cursor_at_the_calendar_s_end(world, token):
+    for moment in ("0001-01-01", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        cursor = base64.urlsafe_b64encode(f"{moment}|{uuid4()}".encode()).decode()
+        case = schema["/api/v1/reports"]["GET"].Case(query={"cursor": cursor})
+        response = case.call_and_validate(headers=bearer(token), checks=CHECKS)
+        assert response.status_code == 422, response.text

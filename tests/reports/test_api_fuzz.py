@@ -1,5 +1,6 @@
 """Hostile input through the API: every answer is 2xx or a 4xx naming the problem, never 5xx."""
 
+import base64
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -45,10 +46,48 @@ BASE = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
 reports = st.dictionaries(st.sampled_from(FIELDS), scalars, max_size=6).map(
     lambda overrides: {**BASE, **overrides}
 )
+# Cursors as the API makes them (base64 of "time|uuid"), holding times at the calendar's ends.
+EXTREME_TIMES = [
+    "0001-01-01",
+    "0001-01-01T00:00:00",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "9999-12-31T23:59:59.999999+00:00",
+]
+forged_cursors = st.builds(
+    lambda moment, uuid: base64.urlsafe_b64encode(f"{moment}|{uuid}".encode()).decode(),
+    st.sampled_from(EXTREME_TIMES),
+    st.uuids().map(str),
+)
 query_values = st.one_of(
     hostile_text,
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.sampled_from(["0001-01-01", "9999-12-31", "nan,nan,nan,nan", "-inf,-inf,inf,inf"]),
+    forged_cursors,
+)
+# Period keys at and beyond the bounds of the lägesbild (trygg/situation/periods.py).
+period_values = st.one_of(
+    hostile_text,
+    st.sampled_from(
+        [
+            "0001-01",
+            "9999-W52",
+            "9999-W52+8",
+            "0001-T1",
+            "9999",
+            "0001-01-01..0001-01-02",
+            "9999-12-30..9999-12-31",
+            "2000-W01",
+            "2100-12",
+            "vecka 48",
+            "vecka 53 9999",
+            "november 0001",
+            "tertial 3 9999",
+        ]
+    ),
+)
+date_values = st.one_of(
+    hostile_text, st.dates().map(str), st.sampled_from(["0001-01-01", "9999-12-31"])
 )
 QUERY_KEYS = [
     "since",
@@ -106,3 +145,28 @@ class ApiFuzzTests(TestCase):
             "/api/v1/reports", query, HTTP_AUTHORIZATION=f"Bearer {self.token}"
         )
         self.assertLess(response.status_code, 500, (query, response.content))
+
+    def test_a_forged_cursor_at_the_ends_of_the_calendar_is_refused_by_field(self):
+        for moment in EXTREME_TIMES:
+            raw = f"{moment}|00000000-0000-4000-8000-000000000000"
+            cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+            response = self.client.get(
+                "/api/v1/reports", {"cursor": cursor}, HTTP_AUTHORIZATION=f"Bearer {self.token}"
+            )
+            self.assertIn(response.status_code, (200, 422), (moment, response.content))
+            if response.status_code == 422:
+                self.assertEqual(response.json()["detail"][0]["field"], "cursor")
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        query=st.fixed_dictionaries(
+            {}, optional={"period": period_values, "from": date_values, "to": date_values}
+        )
+    )
+    def test_the_situation_never_fails_on_the_server_whatever_the_period(self, query):
+        response = self.client.get(
+            "/api/v1/situation", query, HTTP_AUTHORIZATION=f"Bearer {self.token}"
+        )
+        self.assertIn(response.status_code, (200, 422), (query, response.content))
+        if response.status_code == 422:
+            self.assertEqual(response.json()["detail"][0]["field"], "period")

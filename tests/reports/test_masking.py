@@ -1,8 +1,10 @@
-"""Masking as properties: no valid personal identity number survives; dates and amounts do."""
+"""Masking as properties: no personal identity number, phone number or plate survives in any
+of the ways people type them; dates, times and amounts do."""
 
 from __future__ import annotations
 
-from datetime import date
+import unicodedata
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,24 @@ words = st.sampled_from(
     ["Klotter", "vid", "porten", "kl", "23:15", "igår", "ca", "fem", "personer", "-", ","]
 )
 filler = st.lists(words, max_size=6).map(" ".join)
+
+
+# Separators people type: hyphen, Unicode hyphens and dashes, minus sign, dot, slash, space.
+DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]
+FULL_WIDTH = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-+",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ－＋",
+)
+
+
+def typed(draw, text: str) -> str:
+    """`text` as some keyboards and phones send it: full-width, or with no-break spaces."""
+    style = draw(st.sampled_from(["as is", "as is", "full-width", "no-break spaces"]))
+    if style == "full-width":
+        return text.translate(FULL_WIDTH)
+    if style == "no-break spaces":
+        return text.replace(" ", "\u00a0")
+    return text
 
 
 def luhn_digit(nine: str) -> str:
@@ -32,25 +52,39 @@ def personal_numbers(draw):
     nine = f"{born:%y%m}{day:02d}{serial:03d}"
     ten = nine + luhn_digit(nine)
     century = f"{born.year // 100}"
-    separator = draw(st.sampled_from(["", "-", "+", " - "]))
+    separator = draw(st.sampled_from(["", "+", " - ", ".", "/", " ", *DASHES]))
     if draw(st.booleans()):
-        return f"{century}{ten[:6]}{separator}{ten[6:]}"
-    return f"{ten[:6]}{separator}{ten[6:]}"
+        return typed(draw, f"{century}{ten[:6]}{separator}{ten[6:]}")
+    return typed(draw, f"{ten[:6]}{separator}{ten[6:]}")
 
 
 @st.composite
 def phone_numbers(draw):
     mobile = f"07{draw(st.integers(0, 9))}{draw(st.integers(0, 9_999_999)):07d}"
-    style = draw(st.sampled_from(["plain", "dashed", "spaced", "intl", "intl00"]))
-    if style == "dashed":
-        return f"{mobile[:3]}-{mobile[3:6]} {mobile[6:8]} {mobile[8:]}"
-    if style == "spaced":
-        return f"{mobile[:3]} {mobile[3:6]} {mobile[6:8]} {mobile[8:]}"
-    if style == "intl":
-        return f"+46 {mobile[1:3]} {mobile[3:6]} {mobile[6:8]} {mobile[8:]}"
-    if style == "intl00":
-        return f"0046{mobile[1:]}"
-    return mobile
+    a, b, c, d = mobile[:3], mobile[3:6], mobile[6:8], mobile[8:]
+    sep = draw(st.sampled_from([".", "/", *DASHES]))
+    styles = {
+        "plain": mobile,
+        "dashed": f"{a}{sep}{b} {c} {d}",
+        "spaced": f"{a} {b} {c} {d}",
+        "dotted": f"{a}.{b}.{c}.{d}",
+        "one separator": f"{a}{sep}{b}{sep}{c}{sep}{d}",
+        "parentheses": f"({a}) {b} {c} {d}",
+        "parentheses tight": f"({a}){b}{sep}{c}{d}",
+        "intl": f"+46 {a[1:]} {b} {c} {d}",
+        "intl zero": f"+46 (0){a[1:]} {b} {c} {d}",
+        "intl00": f"0046{mobile[1:]}",
+    }
+    return typed(draw, styles[draw(st.sampled_from(sorted(styles)))])
+
+
+@st.composite
+def licence_plates(draw):
+    letters = draw(st.text("ABCDEFGHJKLMNOPRSTUWXYZ", min_size=3, max_size=3))
+    letters = "ABC" if letters in ("SEK", "EUR", "USD", "NOK", "DKK", "GBP") else letters
+    tail = f"{draw(st.integers(0, 99)):02d}{draw(st.sampled_from('0123456789ABCDEFGHJ'))}"
+    separator = draw(st.sampled_from(["", " ", *DASHES]))
+    return typed(draw, f"{letters}{separator}{tail}")
 
 
 @st.composite
@@ -68,7 +102,14 @@ def ordinary_dates_and_amounts(draw):
                 f"{amount} SEK",
                 f"SEK {amount}",
                 f"kl {day.month:02d}:{day.day % 60:02d}",
+                f"kl {day.month:02d}.{day.day:02d}",
+                f"kl {day.month:02d}.15–{day.month + 1:02d}.30",
                 f"vecka {day.isocalendar().week}",
+                f"{day:%d.%m.%Y}",
+                f"{day:%d/%m/%Y}",
+                f"{day.isoformat()}–{(day + timedelta(days=6)).isoformat()}",
+                f"{day.isoformat()}..{(day + timedelta(days=13)).isoformat()}",
+                f"{amount:,}".replace(",", "\u00a0") + " kr",
             ]
         )
     )
@@ -96,7 +137,52 @@ def test_no_phone_number_survives(before, number, after):
 @given(before=filler, value=ordinary_dates_and_amounts(), after=filler)
 def test_ordinary_dates_and_amounts_are_left_alone(before, value, after):
     text = f"{before} {value} {after}"
-    assert mask_personal_data(text) == text
+    # Stored normalised (NFKC): a no-break space in "1 500 kr" comes back as a space.
+    assert mask_personal_data(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=200)
+@given(before=filler, plate=licence_plates(), after=filler)
+def test_no_licence_plate_survives(before, plate, after):
+    masked = mask_personal_data(f"{before} {plate} {after}")
+    assert masked == f"{before} [registreringsnummer] {after}"
+
+
+def test_it_masks_the_variants_found_in_the_attack():
+    for text, mask in [
+        ("Pnr 850101–1234", "Pnr [personnummer]"),
+        ("pnr 850101.1234", "pnr [personnummer]"),
+        ("pnr 850101/1234", "pnr [personnummer]"),
+        ("pnr ８５０１０１－１２３４", "pnr [personnummer]"),
+        ("ring (070) 123 45 67", "ring [telefonnummer]"),
+        ("ring 070.123.45.67", "ring [telefonnummer]"),
+        ("bil ABC-123", "bil [registreringsnummer]"),
+    ]:
+        assert mask_personal_data(text) == mask
+
+
+def test_it_stores_the_text_normalised():
+    assert mask_personal_data("ﬁka\u00a0vid ＣＯＯＰ") == "fika vid COOP"
+    assert mask_personal_data("٢٠٢٦") == "2026"
+
+
+def test_it_leaves_plausible_numbers_that_are_not_personal_alone():
+    for text in [
+        "2026-11-30",
+        "kl 23.15",
+        "1 500 kr",
+        "1\u00a0500 kr",
+        "30.11.2026",
+        "01.02.2024",
+        "kl 07.15–08.30",
+        "2026-11-02–2026-11-15",
+        "2026-11-02..2026-11-15",
+        "skada ca 12 000 kr",
+        "vecka 48",
+        "fem 100 kr",
+        "SEK-100",
+    ]:
+        assert mask_personal_data(text) == unicodedata.normalize("NFKC", text), text
 
 
 def test_it_masks_licence_plates_old_and_new():

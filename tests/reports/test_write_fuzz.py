@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from tests.reports.test_masking import licence_plates, personal_numbers, phone_numbers
 from tests.world import EAST, NORTH, SOUTH, WEST, build_world
 from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.intake import CLOCK_SKEW, MAX_WINDOW, ReportRejected
@@ -50,6 +51,10 @@ HOSTILE_TEXT = [
     "\x01\x07\x1b[31m\x7f",
     "\t\r\n  padded  \n",
     "ring 070-123 45 67, pnr 19811218-9876, bil ABC 123",
+    "Pnr 850101–1234, 850101.1234, 850101/1234, ８５０１０１－１２３４",
+    "ring (070) 123 45 67 eller 070.123.45.67, bil ABC-123",
+    "ﬁ" * 200,
+    "ABC 123 " * 25,
 ]
 # Points surely inside (or outside) the world's square boundary, EDGE degrees from it: the
 # square is straight in WGS84 but tested in SWEREF 99 TM, where its edges bend by metres.
@@ -225,9 +230,10 @@ class WriteFuzzTests(TestCase):
         stored = Report.objects.select_related("category").get(pk=report.pk)
         self.assertEqual(stored.category.code, data["category"])
         self.assertEqual((stored.lat, stored.lon), (float(data["lat"]), float(data["lon"])))
-        for field in ("description", "address"):
+        for field, limit in (("description", None), ("address", 200)):
             if data.get(field):
-                self.assertEqual(getattr(stored, field), mask_personal_data(data[field].strip()))
+                masked = mask_personal_data(data[field].strip())[:limit]
+                self.assertEqual(getattr(stored, field), masked)
         if data.get("client_id"):
             self.assertEqual(stored.client_id, data["client_id"].strip())
         for field in ("persons", "damage_cost_sek"):
@@ -332,6 +338,29 @@ class WriteFuzzTests(TestCase):
                 WEST - 1e-6 <= lon <= EAST + 1e-6 and SOUTH - 1e-6 <= lat <= NORTH + 1e-6
             )
             self.assert_stored_as_given(report, report_in)
+
+    @FUZZ
+    @given(
+        number=st.one_of(personal_numbers(), phone_numbers(), licence_plates()),
+        field=st.sampled_from(["description", "address"]),
+    )
+    def test_it_stores_no_personal_number_phone_or_plate_in_any_typed_variant(self, number, field):
+        report_in = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
+        report_in[field] = f"Sågs vid porten: {number}. Kl 23.15, skada 1 500 kr."
+        report, _ = submit_report(organisation=self.org, by=self.w.karl, data=report_in)
+        stored = getattr(Report.objects.get(pk=report.pk), field)
+        self.assertRegex(
+            stored, r"^Sågs vid porten: \[(personnummer|telefonnummer|registreringsnummer)\]\."
+        )
+        self.assertTrue(stored.endswith(" Kl 23.15, skada 1 500 kr."), stored)
+
+    def test_it_keeps_a_masked_address_within_its_column(self):
+        # 200 characters of plates grow to 525 when masked: PostgreSQL refused the row.
+        report_in = {"category": "graffiti", "lat": 63.16, "lon": 14.61, "address": "ABC 123 " * 25}
+        report, _ = submit_report(organisation=self.org, by=self.w.karl, data=report_in)
+        stored = Report.objects.get(pk=report.pk).address
+        self.assertEqual(len(stored), 200)
+        self.assertNotIn("123", stored)
 
     def test_it_keeps_a_repeated_client_id_once_in_a_batch_and_across_batches(self):
         item = {"category": "graffiti", "lat": 63.16, "lon": 14.61, "client_id": "x-1"}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
+
+from django.utils import timezone
 
 from tests.situation.test_picture import at, centrum, cluster, lugnvik
 from tests.world import TryggTestCase, sign_in
@@ -177,9 +180,67 @@ class SituationPageNumbersTests(PageTestCase):
 class SituationPageErrorTests(PageTestCase):
     def test_a_bad_period_is_shown_next_to_its_control(self):
         response = self.page("/lagesbild/2380/?period=2026-W99", status=400)
-        self.assertContains(response, "no week 99 in 2026", status_code=400)
+        self.assertContains(response, "Det finns ingen vecka 99 år 2026", status_code=400)
         self.assertContains(response, 'class="field has-error"', status_code=400)
         self.assertContains(response, "Rätta valet ovan", status_code=400)
+
+    def test_the_error_is_english_when_the_user_chose_english(self):
+        self.client.cookies["django_language"] = "en"
+        response = self.page("/lagesbild/2380/?period=vecka 99 2026", status=400)
+        self.assertContains(response, "There is no week 99 in 2026.", status_code=400)
+
+    def test_a_period_that_has_not_begun_is_refused_with_a_clear_error(self):
+        today = timezone.localdate()
+        for query in (
+            f"period={today.year + 1}",
+            f"period={today.year + 1}-01",
+            f"from={today + timedelta(days=1)}&to={today + timedelta(days=8)}",
+            f"kind=month&month={today.year + 1}-01",
+        ):
+            with self.subTest(query=query):
+                response = self.page(f"/lagesbild/2380/?{query}", status=400)
+                self.assertContains(response, "har inte börjat än", status_code=400)
+
+    def test_the_period_in_progress_is_shown_as_before(self):
+        today = timezone.localdate()
+        response = self.page(f"/lagesbild/2380/?period={today:%Y-%m}")
+        self.assertEqual(response.context["selection"].period.start, today.replace(day=1))
+
+    def test_swedish_words_name_the_same_period_as_the_iso_key(self):
+        for typed in ("vecka 47 2026", "v47 2026", "V. 47, 2026", "2026-w47"):
+            with self.subTest(typed=typed):
+                response = self.page(f"/lagesbild/2380/?period={typed}")
+                self.assertEqual(response.context["selection"].period.key, "2026-W47")
+        november = self.page("/lagesbild/2380/?period=november 2026")
+        self.assertEqual(november.context["selection"].period.key, "2026-11")
+        tertial = self.page("/lagesbild/2380/?period=tertial 2 2026")
+        self.assertEqual(tertial.context["selection"].period.key, "2026-T2")
+
+    def test_the_picker_without_javascript_sends_every_control_and_kind_decides(self):
+        every_control = "week=2026-W40&month=2026-10&tertial=2&year=2025&from=&to="
+        for kind, key in (
+            ("week", "2026-W40"),
+            ("weeks", "2026-W40+2"),
+            ("month", "2026-10"),
+            ("tertial", "2025-T2"),
+            ("year", "2025"),
+        ):
+            with self.subTest(kind=kind):
+                response = self.page(f"/lagesbild/2380/?kind={kind}&{every_control}")
+                self.assertEqual(response.context["selection"].period.key, key)
+        chosen = "kind=custom&week=2026-W40&from=2026-11-02&to=2026-11-15"
+        custom = self.page(f"/lagesbild/2380/?{chosen}")
+        self.assertEqual(custom.context["selection"].period.key, "2026-11-02..2026-11-15")
+
+    def test_the_first_period_allowed_has_no_link_to_the_one_before(self):
+        first = self.page("/lagesbild/2380/?period=2000-W01")
+        self.assertNotContains(first, 'rel="prev"')
+        self.assertContains(self.page("/lagesbild/2380/?period=2000-W02"), 'rel="prev"')
+
+    def test_the_picker_is_set_to_the_period_shown(self):
+        response = self.page(f"/lagesbild/2380/?{W47}")
+        self.assertContains(response, 'type="week" name="week" id="p-week" value="2026-W47"')
+        self.assertContains(response, 'name="kind" value="week" checked')
 
     def test_from_without_to_is_refused(self):
         response = self.page("/lagesbild/2380/?from=2026-11-01", status=400)

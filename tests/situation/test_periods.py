@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from trygg.situation.periods import PeriodError, custom_period, default_period, parse_period
+from trygg.situation.periods import (
+    PeriodError,
+    custom_period,
+    default_period,
+    parse_period,
+    read_period,
+    refuse_future,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +64,67 @@ def test_a_custom_period_is_inclusive_and_bounded():
     assert custom_period(date(2026, 1, 1), date(2026, 1, 1)).days == 1
     with pytest.raises(PeriodError):
         custom_period(date(2020, 1, 1), date(2026, 1, 1))
+
+
+TODAY = date(2026, 12, 1)  # a Tuesday in week 49
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("vecka 48", "2026-W48"),
+        ("v48", "2026-W48"),
+        ("V 48", "2026-W48"),
+        ("v.48", "2026-W48"),
+        ("vecka 48 2026", "2026-W48"),
+        ("vecka 48, 2026", "2026-W48"),
+        ("Vecka 49", "2026-W49"),  # in progress: allowed, as before
+        ("vecka 50", "2025-W50"),  # no year: the latest week 50 that has begun
+        ("week 3", "2026-W03"),
+        ("november 2026", "2026-11"),
+        ("November", "2026-11"),
+        ("nov 2025", "2025-11"),
+        ("december", "2026-12"),
+        ("januari 2026", "2026-01"),
+        ("tertial 3 2026", "2026-T3"),
+        ("tertial 3", "2026-T3"),
+        ("T2 2025", "2025-T2"),
+        ("2026", "2026"),
+        ("2026-w47", "2026-W47"),
+        ("2026-W46+2", "2026-W46+2"),
+        (" 2026-11 ", "2026-11"),
+        ("2026-11-02..2026-11-15", "2026-11-02..2026-11-15"),
+    ],
+)
+def test_it_reads_swedish_words_and_iso_keys(typed, key):
+    assert read_period(typed, TODAY).key == key
+
+
+@pytest.mark.parametrize(
+    "typed", ["vecka 54", "vecka 53 2025", "smörgåsbord 2026", "tertial 4", "v", "nästa vecka"]
+)
+def test_it_refuses_words_that_name_no_period(typed):
+    with pytest.raises(PeriodError):
+        read_period(typed, TODAY)
+
+
+@pytest.mark.parametrize(
+    "key", ["0001-01", "9999-W52", "9999", "2101-T1", "1999-12", "1999-12-31..2000-01-02"]
+)
+def test_it_refuses_years_the_picture_cannot_compare(key):
+    with pytest.raises(PeriodError, match="2000"):
+        parse_period(key)
+
+
+def test_the_earliest_period_leaves_room_for_its_baseline_and_last_year():
+    for key in ("2000-W01", "2000-01", "2000-T1", "2000", "2000-01-01..2002-12-31"):
+        period = parse_period(key)
+        assert [p.start for p in period.previous(4)] and period.same_last_year().start.year >= 1996
+
+
+def test_it_refuses_a_period_that_has_not_begun_and_keeps_one_in_progress():
+    assert refuse_future(read_period("vecka 49", TODAY), TODAY).key == "2026-W49"
+    assert refuse_future(parse_period("2026-12"), TODAY).key == "2026-12"
+    for key in ("2026-W50", "2027", "2027-01", "2026-12-02..2026-12-03"):
+        with pytest.raises(PeriodError, match="har inte börjat"):
+            refuse_future(parse_period(key), TODAY)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from trygg.reports import access
@@ -35,7 +36,10 @@ def _payload(report_in: ReportIn) -> dict[str, Any]:
     return report_in.model_dump(exclude_none=True, exclude={"organisation"})
 
 
-@router.post("/reports", response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/reports",
+    response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+)
 def create_report(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     """Store one report. 201 when stored; 200 with the stored report when its client_id was seen."""
     organisation = access.reporting_organisation_for(request.auth, payload.organisation)
@@ -46,7 +50,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     return json_response(row_record(stored.values, details=True), status=201 if created else 200)
 
 
-@router.post("/reports/batch", response={201: BatchOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/reports/batch", response={201: BatchOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+)
 def create_reports(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
     """Store up to 10,000 reports: all of them, or none with 422 naming every bad item."""
     organisation = access.reporting_organisation_for(request.auth, payload.organisation)
@@ -89,8 +95,13 @@ def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
     try:
         moment, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         when, uuid = datetime.fromisoformat(moment), UUID(pk)
-    except (ValueError, UnicodeDecodeError):
-        raise ReportRejected([FieldError(0, "cursor", "Not a cursor from this API.")]) from None
+        # Our cursors carry an aware time; converting to UTC here, not in the database
+        # layer, turns a forged 0001-01-01 or 9999-12-31 into a refusal, not an overflow.
+        if when.tzinfo is None:
+            raise ValueError("naive")
+        when = when.astimezone(UTC)
+    except (ValueError, UnicodeDecodeError, OverflowError):
+        raise ReportRejected([FieldError(0, "cursor", _("Not a cursor from this API."))]) from None
     return queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=uuid))
 
 

@@ -288,5 +288,7 @@ def validate_items(items: Sequence[Any], ctx: IntakeContext) -> list[dict[str, A
         if "description" in row:
             row["description"] = mask_personal_data(row["description"])
         if "address" in row:
-            row["address"] = mask_personal_data(row["address"])
+            # Masking can lengthen (a plate's 7 characters become 21, NFKC may expand
+            # a ligature); the column holds 200, so the masked address is cut there.
+            row["address"] = mask_personal_data(row["address"])[: TEXT_LIMITS["address"]]
     return rows

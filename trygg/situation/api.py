@@ -25,7 +25,8 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpRespo
     Query: `period` (2026-W47, 2026-W46+2, 2026-11, 2026-T3, 2026 or
     2026-11-02..2026-11-15), or `from` and `to` (dates, inclusive); default
     the last complete period of the meeting cadence. `category`: codes,
-    comma-separated (a group code includes its sub-categories).
+    comma-separated (a group code includes its sub-categories). 422 naming
+    `period` for a period that has not begun or lies outside 2000–2100.
     """
     partnership = get_partnership_for(request.auth, params.municipality)
     selection = parse_selection(partnership, params.model_dump(by_alias=True))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from trygg.reports.models import Category
 from trygg.situation.models import Assessment
 from trygg.situation.pages import comparison_dict, hotspot_features
-from trygg.situation.periods import Period, parse_period
+from trygg.situation.periods import FIRST_YEAR, Period, PeriodError, parse_period
 from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
 from trygg.situation.selection import Selection
 from trygg.situation.wording import Mark, mark_of
@@ -62,6 +62,14 @@ def period_of_kind(kind: str, day: date) -> Period:
     return parse_period(keys[kind])
 
 
+def _period_of_kind_or_none(kind: str, day: date) -> Period | None:
+    """As period_of_kind; None where it would fall before FIRST_YEAR (two weeks in 2000-W01)."""
+    try:
+        return period_of_kind(kind, day)
+    except PeriodError:
+        return None
+
+
 def period_title(period: Period) -> str:
     """A person's name for the period, e.g. 'Vecka 47, 2026' or 'November 2026'."""
     year, week, _weekday = period.start.isocalendar()
@@ -95,7 +103,7 @@ class KindLink:
 class PeriodNav:
     title: str
     period: Period
-    previous: str  # query strings
+    previous: str | None  # query strings; None before the first year a period may have
     next: str | None  # None when the next period has not begun
     kinds: list[KindLink]
 
@@ -107,17 +115,16 @@ def period_nav(selection: Selection, today: date) -> PeriodNav:
     def query(other: Period) -> str:
         return selection_query(Selection(other, selection.categories))
 
-    following = period.shifted(1)
+    following, before = period.shifted(1), period.shifted(-1)
     kinds = [
-        KindLink(
-            kind, str(label), query(period_of_kind(kind, period.last_day)), kind == period.kind
-        )
+        KindLink(kind, str(label), query(other), kind == period.kind)
         for kind, label in KINDS
+        if (other := _period_of_kind_or_none(kind, period.last_day)) is not None
     ]
     return PeriodNav(
         title=period_title(period),
         period=period,
-        previous=query(period.shifted(-1)),
+        previous=query(before) if before.start.year >= FIRST_YEAR else None,
         next=query(following) if following.start <= today else None,
         kinds=kinds,
     )
@@ -305,4 +312,46 @@ def map_labels() -> dict[str, str]:
         "count": _("Reports in cell"),
         "neighbours": _("Marked because the cells around it have many reports"),
         "perWeek": _("per km² and week"),
+    }
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What the period picker's controls show: the chosen kind and each control's value."""
+
+    kind: str
+    kinds: list[tuple[str, str]]
+    values: dict[str, str]  # by control name: week, month, tertial, year, from, to
+    latest: dict[str, str]  # the newest value each control may take (periods that have begun)
+    first_year: int
+
+
+def picker(selection: Selection | None, chosen: Any, today: date) -> Picker:
+    """The picker set to the selection shown, else to what was asked (to correct it)."""
+    kinds = [(kind, str(label)) for kind, label in KINDS] + [("custom", _("From–to"))]
+    names = ("week", "month", "tertial", "year", "from", "to")
+    if selection is None:
+        kind = chosen.get("kind") or ("custom" if chosen.get("from") else "week")
+        values = {name: chosen.get(name, "") for name in names}
+    else:
+        kind, values = selection.period.kind, _picker_values(selection.period)
+    year, week, _weekday = today.isocalendar()
+    latest = {
+        "week": f"{year}-W{week:02d}",
+        "month": f"{today:%Y-%m}",
+        "year": str(today.year),
+        "day": today.isoformat(),
+    }
+    return Picker(kind, kinds, values, latest, FIRST_YEAR)
+
+
+def _picker_values(period: Period) -> dict[str, str]:
+    year, week, _weekday = period.start.isocalendar()
+    return {
+        "week": f"{year}-W{week:02d}",
+        "month": f"{period.start:%Y-%m}",
+        "tertial": str((period.start.month - 1) // 4 + 1),
+        "year": str(period.start.year),
+        "from": period.start.isoformat(),
+        "to": period.last_day.isoformat(),
     }

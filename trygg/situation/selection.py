@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from trygg.partners.models import Municipality
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category
-from trygg.situation.periods import Period, PeriodError, custom_period, default_period, parse_period
+from trygg.situation.periods import (
+    Period,
+    PeriodError,
+    custom_period,
+    default_period,
+    read_period,
+    refuse_future,
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +40,51 @@ def _text(params: Mapping[str, Any], name: str) -> str:
 
 
 def _period(municipality: Municipality, params: Mapping[str, Any]) -> Period:
-    key, first, last = _text(params, "period"), _text(params, "from"), _text(params, "to")
+    today = timezone.localdate()
     try:
-        if key:
-            return parse_period(key)
-        if first or last:
-            if not (first and last):
-                raise PeriodError(_("Give both from and to."))
-            return custom_period(date.fromisoformat(first), date.fromisoformat(last))
-    except (PeriodError, ValueError) as exc:
+        period = _asked_period(params, today)
+        return (
+            refuse_future(period, today)
+            if period
+            else default_period(municipality.meeting_cadence, today)
+        )
+    except PeriodError as exc:
         raise ReportRejected([FieldError(0, "period", str(exc))]) from None
-    return default_period(municipality.meeting_cadence, timezone.localdate())
+
+
+def _asked_period(params: Mapping[str, Any], today: date) -> Period | None:
+    """The period typed (`period`), picked (`kind` and its control) or given as `from`/`to`."""
+    key = _text(params, "period") or _picked_key(params)
+    if key:
+        return read_period(key, today)
+    first, last = _text(params, "from"), _text(params, "to")
+    if not (first or last):
+        return None
+    if not (first and last):
+        raise PeriodError(_("Give both from and to."))
+    return custom_period(_day(first), _day(last))
+
+
+# The picker's controls per kind: <input type="week">, "month", a tertial and a year.
+_PICKED = {
+    "week": lambda p: _text(p, "week"),
+    "weeks": lambda p: f"{_text(p, 'week')}+2" if _text(p, "week") else "",
+    "month": lambda p: _text(p, "month"),
+    "tertial": lambda p: f"{_text(p, 'year')}-T{_text(p, 'tertial')}" if _text(p, "year") else "",
+    "year": lambda p: _text(p, "year"),
+}
+
+
+def _picked_key(params: Mapping[str, Any]) -> str:
+    pick = _PICKED.get(_text(params, "kind"))
+    return pick(params) if pick else ""
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(_("%(day)s is not a date (YYYY-MM-DD).") % {"day": text}) from None
 
 
 def _categories(params: Mapping[str, Any]) -> tuple[str, ...]:

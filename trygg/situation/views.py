@@ -63,12 +63,15 @@ def method(request: HttpRequest) -> HttpResponse:
     return render(request, "situation/method.html", {"marks": wording.KINDS})
 
 
-def _controls(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
-    """What the period switcher and the category filter need, with or without a picture."""
+def _controls(
+    request: HttpRequest, municipality: Municipality, selection: Selection | None
+) -> dict[str, Any]:
+    """What the period picker and the category filter need, with or without a picture."""
     return {
         "municipality": municipality,
         "categories": screen.category_choices(),
         "chosen": request.GET,
+        "picker": screen.picker(selection, request.GET, timezone.localdate()),
     }
 
 
@@ -108,7 +111,7 @@ def _assessment_form(selection: Selection, text: str) -> AssessmentForm:
 def situation_page(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_partnership_for(request.user, code)
     selection, errors = _selection(request, municipality)
-    context = _controls(request, municipality) | {"errors": errors}
+    context = _controls(request, municipality, selection) | {"errors": errors}
     if selection is not None:
         picture = picture_for(municipality, selection.period, selection.categories)
         context |= _picture_context(request, municipality, picture, selection)
@@ -167,7 +170,7 @@ def assessment(request: HttpRequest, code: str) -> HttpResponse:
 def area_profile(request: HttpRequest, area_id: int) -> HttpResponse:
     area = get_area_for(request.user, area_id)
     selection, errors = _selection(request, area.municipality)
-    context = _controls(request, area.municipality) | {"errors": errors, "area": area}
+    context = _controls(request, area.municipality, selection) | {"errors": errors, "area": area}
     if selection is not None:
         profile = build_profile(request.user, area, selection)
         context |= _profile_context(profile, selection)

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 

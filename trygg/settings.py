@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trygg.geo",
     "trygg.reports",
     "trygg.situation",
+    "trygg.measures",
     "trygg.operations",
     "trygg.demo",
     "django_tasks",

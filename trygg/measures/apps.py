@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasuresConfig(AppConfig):
+    name = "trygg.measures"
+    verbose_name = _("Meetings and measures")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,237 @@
+"""Meetings of the EST group and the measures (åtgärder) they decide, with append-only history.
+
+A measure answers a problem seen in the picture (linked reports, hot-spot
+cells, an area and categories, and the cause) and is followed up until it is
+done or cancelled. Its history is append-only: who changed what, when, from
+which value, so a follow-up can show how a measure went, not just where it
+ended.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.geo.models import Area
+from trygg.partners.models import Municipality, Organisation
+from trygg.reports.models import Category, Report
+
+
+class Meeting(models.Model):
+    """One EST meeting of a municipality's group; its agenda is drafted from the picture."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")  # minutes are final once held
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    # The picture the agenda was drafted from: reports since this day.
+    since = models.DateField(_("since"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "held_on"], name="one_meeting_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.held_on}"
+
+
+class AgendaItem(models.Model):
+    """One point of a meeting's agenda, drafted or added by hand, with its notes."""
+
+    class Kind(models.TextChoices):
+        RISING = "rising", _("New or rising")
+        HOTSPOT = "hotspot", _("Hot spot")
+        DUE = "due", _("Measure due or overdue")
+        FOLLOW_UP = "follow_up", _("Measure to follow up")
+        FLAGGED = "flagged", _("Report flagged for discussion")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    # What the item is about, for links: {"area": id, "category": code, "measure": id, ...}
+    subject = models.JSONField(_("subject"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """Which organisations were at a meeting (people are not recorded)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="attended_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.meeting}"
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def open(self) -> MeasureQuerySet:
+        return self.filter(status__in=Measure.OPEN)
+
+    def overdue(self, today: date) -> MeasureQuerySet:
+        return self.open().filter(deadline__lt=today)
+
+    def due_within(self, today: date, days: int) -> MeasureQuerySet:
+        return self.open().filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
+
+    def follow_up_due(self, today: date) -> MeasureQuerySet:
+        return self.exclude(status=Measure.Status.CANCELLED).filter(follow_up_on__lte=today)
+
+
+class Measure(models.Model):
+    """An åtgärd: what is done about a problem, by whom, until when, and how it went."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        DECIDED = "decided", _("Decided")
+        ONGOING = "ongoing", _("Ongoing")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Kind(models.TextChoices):
+        SITUATIONAL = "situational", _("Physical or situational")
+        POLICE_PRESENCE = "police_presence", _("Police presence")
+        ADULT_PRESENCE = "adult_presence", _("Adult presence or night walking")
+        SOCIAL_OUTREACH = "social_outreach", _("Social outreach")
+        INFORMATION = "information", _("Information")
+        INSPECTION = "inspection", _("Inspection")
+        OTHER = "other", _("Other")
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("Green: on track")
+        YELLOW = "yellow", _("Yellow: at risk")
+        RED = "red", _("Red: off track")
+
+    OPEN: ClassVar[tuple[str, ...]] = (Status.PROPOSED, Status.DECIDED, Status.ONGOING)
+    # Allowed moves; DONE and CANCELLED are final.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        Status.PROPOSED: (Status.DECIDED, Status.CANCELLED),
+        Status.DECIDED: (Status.ONGOING, Status.DONE, Status.CANCELLED),
+        Status.ONGOING: (Status.DONE, Status.CANCELLED),
+        Status.DONE: (),
+        Status.CANCELLED: (),
+    }
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("what is done"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    goal = models.CharField(_("operational goal"), max_length=300, blank=True)
+    # The problem it answers.
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    reports = models.ManyToManyField(Report, blank=True, related_name="measures")
+    # Hot-spot cells as drawn in the picture, SWEREF 99 TM metres:
+    # [{"x": west edge, "y": south edge, "size": side}].
+    cells = models.JSONField(_("hot-spot cells"), default=list, blank=True)
+    # Who.
+    responsible = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="measures_owned"
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=120, blank=True)
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="measures_joined")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
+    # When.
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    ordinary_work = models.BooleanField(_("ordinary work (not a one-off)"), default=False)
+    # How it goes.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    light = models.CharField(_("traffic light"), max_length=6, choices=Light.choices, blank=True)
+    light_comment = models.CharField(_("traffic light comment"), max_length=300, blank=True)
+    cost_sek = models.PositiveIntegerField(_("cost (SEK)"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    # Kept from partners (who see the list but not these notes).
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["municipality", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in self.OPEN and self.deadline is not None and self.deadline < today
+
+
+class MeasureEvent(models.Model):
+    """One change of a measure: append-only (who, when, which field, from what, to what)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    field = models.CharField(_("what"), max_length=40)  # "created", "status", "light", ...
+    old = models.TextField(_("from"), blank=True)
+    new = models.TextField(_("to"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("measure change")
+        verbose_name_plural = _("measure changes")
+        ordering = ["measure", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.field}: {self.old} → {self.new}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("measure history is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("measure history is append-only")

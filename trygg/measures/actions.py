@@ -1,0 +1,153 @@
+"""Writes of measures: every change is one named action with its history entry, in one transaction.
+
+The history (MeasureEvent) is how a follow-up shows what happened to a
+measure; an action that changed a field without writing it would make the
+follow-up lie, so no view or importer saves a Measure itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.measures.models import Measure, MeasureEvent, Meeting
+from trygg.partners.models import Municipality, Organisation
+
+
+class MeasureRefused(ValueError):
+    """A change the rules do not allow; the message says why, for the person who tried."""
+
+    def __init__(self, message: str, field: str = "__all__") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Fields a person edits directly; status and traffic light have their own actions.
+EDITABLE = (
+    "title", "description", "cause", "kind", "goal", "area", "cells", "responsible",
+    "responsible_person", "starts_on", "deadline", "follow_up_on", "ordinary_work",
+    "cost_sek", "outcome", "internal_notes",
+)  # fmt: skip
+
+
+@transaction.atomic
+def create_measure(
+    *,
+    by: Any,
+    municipality: Municipality,
+    title: str,
+    kind: str,
+    responsible: Organisation,
+    meeting: Meeting | None = None,
+    status: str = Measure.Status.PROPOSED,
+    categories: Any = (),
+    reports: Any = (),
+    partners: Any = (),
+    **fields: Any,
+) -> Measure:
+    """A new measure, proposed or (by a meeting) decided, with its first history entry."""
+    if responsible.municipality_id != municipality.pk:
+        raise MeasureRefused(_("The responsible organisation is not in this municipality."),
+                             "responsible")  # fmt: skip
+    if status not in (Measure.Status.PROPOSED, Measure.Status.DECIDED):
+        raise MeasureRefused(_("A new measure is proposed or decided."), "status")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    _check_dates(fields.get("starts_on"), fields.get("deadline"))
+    measure = Measure.objects.create(
+        municipality=municipality, title=title, kind=kind, responsible=responsible,
+        meeting=meeting, status=status, **fields,
+    )  # fmt: skip
+    measure.categories.set(categories)
+    measure.reports.set(reports)
+    measure.partners.set(partners)
+    MeasureEvent.objects.create(measure=measure, actor=_actor(by), field="created", new=status)
+    return measure
+
+
+@transaction.atomic
+def change_status(*, measure: Measure, by: Any, to: str, comment: str = "") -> Measure:
+    """Move a measure along proposed → decided → ongoing → done, or cancel it with a reason."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if not measure.can_move_to(to):
+        raise MeasureRefused(
+            _("A measure that is %(now)s cannot become %(to)s.")
+            % {"now": measure.get_status_display(), "to": Measure.Status(to).label},
+            "status",
+        )
+    if to == Measure.Status.CANCELLED and not comment.strip():
+        raise MeasureRefused(_("Say why the measure is cancelled."), "comment")
+    old = measure.status
+    measure.status = to
+    if to == Measure.Status.CANCELLED:
+        measure.cancel_reason = comment.strip()[:300]
+    measure.updated_at = timezone.now()
+    measure.save(update_fields=["status", "cancel_reason", "updated_at"])
+    MeasureEvent.objects.create(
+        measure=measure, actor=_actor(by), field="status", old=old, new=to, comment=comment
+    )
+    return measure
+
+
+@transaction.atomic
+def set_light(*, measure: Measure, by: Any, light: str, comment: str) -> Measure:
+    """The owner's traffic light (green, yellow, red) with the comment that explains it."""
+    if light not in Measure.Light.values:
+        raise MeasureRefused(_("Choose green, yellow or red."), "light")
+    if light != Measure.Light.GREEN and not comment.strip():
+        raise MeasureRefused(_("Say what is behind a yellow or red light."), "comment")
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    old = measure.light
+    measure.light, measure.light_comment = light, comment.strip()[:300]
+    measure.updated_at = timezone.now()
+    measure.save(update_fields=["light", "light_comment", "updated_at"])
+    MeasureEvent.objects.create(
+        measure=measure, actor=_actor(by), field="light", old=old, new=light, comment=comment
+    )
+    return measure
+
+
+@transaction.atomic
+def update_measure(*, measure: Measure, by: Any, **changes: Any) -> Measure:
+    """Change editable fields; one history entry per field that really changed."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _check_dates(changes.get("starts_on", measure.starts_on),
+                 changes.get("deadline", measure.deadline))  # fmt: skip
+    events = []
+    for field, value in changes.items():
+        old = getattr(measure, field)
+        if old == value:
+            continue
+        setattr(measure, field, value)
+        events.append(MeasureEvent(measure=measure, actor=_actor(by), field=field,
+                                   old=_text(old), new=_text(value)))  # fmt: skip
+    if events:
+        measure.updated_at = timezone.now()
+        measure.save()
+        for event in events:
+            event.save()
+    return measure
+
+
+def _check_dates(starts_on: date | None, deadline: date | None) -> None:
+    if starts_on and deadline and deadline < starts_on:
+        raise MeasureRefused(_("The deadline is before the start."), "deadline")
+
+
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _text(value: Any) -> str:
+    """What a history entry stores of a value: a name for an object, the value otherwise."""
+    if value is None:
+        return ""
+    return str(getattr(value, "pk", value))

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "trygg.reports",
     "trygg.situation",
     "trygg.measures",
+    "trygg.meetings",
     "trygg.operations",
     "trygg.demo",
     "django_tasks",

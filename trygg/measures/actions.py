@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.measures.models import Measure, MeasureEvent, Meeting
+from trygg.measures.models import Measure, MeasureEvent
+from trygg.meetings.models import Meeting
 from trygg.partners.models import Municipality, Organisation
 
 

@@ -1,0 +1,1 @@
+"""EST meetings: agenda drafted from the picture, attendance, notes, decisions and minutes."""

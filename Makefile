@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint format typecheck bench system clean
+.PHONY: run test check test-sqlite test-postgres lint format typecheck bench system clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: $(VENV)/.installed
 	DEBUG=1 TWO_FACTOR_REQUIRED=0 $(VENV)/bin/trygg runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
+
+# The fast loop: no root, no system packages, no browser; SQLite on both cores.
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check trygg tests bench tools
+	$(VENV)/bin/ruff format --check trygg tests bench tools
+	$(VENV)/bin/mypy
+	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -n 2 -m "not browser and not slow and not system"
 
 test-sqlite: $(VENV)/.installed system node_modules/.installed
 	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client, SimpleTestCase
 
@@ -43,6 +44,7 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # a `trygg check --deploy` subprocess per test
 class DeployCheckTests(SimpleTestCase):
     def test_it_passes_check_deploy_under_production_settings(self):
         env = production_env()

@@ -14,6 +14,9 @@ import pytest
 
 from bench import durability
 
+# gunicorn killed and restarted: tens of seconds; make test runs it, make check does not.
+pytestmark = pytest.mark.slow
+
 
 def _kind_of_this_run() -> str:
     # The suite's DATABASE_URL decides which kind of database the server gets.

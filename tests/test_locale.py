@@ -46,7 +46,7 @@ def test_the_compiled_catalogue_matches_the_po_file():
     assert stale == [], "run: cd trygg && trygg compilemessages"
 
 
-@pytest.mark.slow
+@pytest.mark.system  # xgettext (gettext)
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     """makemessages over a copy of the package finds no string the catalogue lacks.
 

@@ -35,7 +35,7 @@ NGINX = Path("/usr/sbin/nginx")
 CLIENT = "127.0.0.2"  # Anna's address; nginx reaches gunicorn from 127.0.0.1
 HOST = "localhost"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.system]  # nginx, openssl
 
 
 class FromAddress(HTTPAdapter):

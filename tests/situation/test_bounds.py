@@ -51,6 +51,7 @@ class OutOfRangeTests(TryggTestCase):
                     response = self.client.get(path)
                     self.assertEqual(response.status_code, 400, path)
 
+    @pytest.mark.slow  # every rendering, PDF included, of the earliest periods
     def test_every_rendering_draws_the_first_periods_allowed(self):
         # Their baselines and last year lie before 2000: the shifts must still be dates.
         for query in ("period=2000-W01", "period=2000-W01%2B2", "from=2000-01-01&to=2002-12-31"):

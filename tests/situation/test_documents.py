@@ -8,6 +8,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from django.test import SimpleTestCase
 
 from tests.situation.test_picture import at, centrum, lugnvik
@@ -67,6 +68,21 @@ class KnownDocumentsTests(TryggTestCase):
     def get(self, url: str, user=None, **headers):
         sign_in(self.client, user or self.w.anna)
         return self.client.get(url, **headers)
+
+    def anna_pdf(self) -> bytes:
+        """Anna's PDF of week 47, rendered once for the class: every test reads the same file."""
+        cls = type(self)
+        if "_anna_pdf" not in cls.__dict__:
+            response = self.get(f"/lagesbild/2380/pdf?{WEEK}")
+            self.assertEqual(response.status_code, 200)
+            cls._anna_pdf = response.content
+        return cls._anna_pdf
+
+    def anna_pdf_pages(self) -> tuple[int, list[str]]:
+        cls = type(self)
+        if "_anna_pages" not in cls.__dict__:
+            cls._anna_pages = pdf_pages(self.anna_pdf())
+        return cls._anna_pages
 
     def api(self, query: str) -> dict:
         token = create_api_token(user=self.w.anna, name="t")[1]
@@ -146,17 +162,19 @@ class KnownDocumentsTests(TryggTestCase):
         )
         self.assertTrue(response.content.startswith(b"%PDF-"))
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_the_pdf_has_its_pages_and_the_title_page_says_what_it_is(self):
-        pages, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        pages, text = self.anna_pdf_pages()
         self.assertEqual(pages, 6)  # title, headline, map, areas, time charts, method
         for words in ("Östersund", "2026-W47", "16 november 2026", "Klotter i Centrum."):
             self.assertIn(words, text[0])
         self.assertNotIn("Demodata", text[0])
         self.assertIn("Metod", text[-1])
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_the_pdf_headline_numbers_are_the_apis(self):
         picture = self.api(WEEK)
-        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        _, text = self.anna_pdf_pages()
         rows = [*picture["groups"], {"name": "Alla grupper", **picture["total"]}]
         for row in rows:
             found = re.search(rf"{words(row['name'])}\s+(\d+)\s*[▲▼→]?\s+(\S+)\s+(\d+)", text[1])
@@ -165,18 +183,20 @@ class KnownDocumentsTests(TryggTestCase):
             self.assertEqual(found.groups(), (str(row["current"]), mean, str(row["last_year"])))
         self.assertRegex(text[1], r"Skadegörelse\s+6\s*▲\s+1\s+2\s+\+500 %\s+Ökar")
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_the_pdf_carries_the_new_or_rising_list(self):
         picture = self.api(WEEK)
-        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        _, text = self.anna_pdf_pages()
         self.assertIn("Nytt eller ökande", text[1])
         self.assertTrue(picture["rising"])
         for r in picture["rising"]:
             row = rf"{words(r['area_name'])}\s+{words(r['group_name'])}\s+{r['current']}\s*▲"
             self.assertRegex(text[1], row)
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_the_pdf_area_table_has_the_apis_counts(self):
         picture = self.api(WEEK)
-        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        _, text = self.anna_pdf_pages()
         page = next(p for p in text if re.search(r"^\s*Områden\s*$", p, re.M))
         codes = [g["code"] for g in picture["groups"]]
         for area in picture["areas"]:
@@ -186,8 +206,9 @@ class KnownDocumentsTests(TryggTestCase):
             want = [str(area["groups"].get(c, {}).get("current", 0)) for c in codes]
             self.assertEqual(numbers[: len(codes) + 1], [*want, str(area["total"]["current"])])
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_page_one_renders_to_png(self):
-        data = self.get(f"/lagesbild/2380/pdf?{WEEK}").content
+        data = self.anna_pdf()
         with tempfile.TemporaryDirectory() as folder:
             (Path(folder) / "doc.pdf").write_bytes(data)
             subprocess.run(
@@ -197,6 +218,7 @@ class KnownDocumentsTests(TryggTestCase):
             png = next(Path(folder).glob("page*.png")).read_bytes()
         self.assertTrue(png.startswith(b"\x89PNG"))
 
+    @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_a_demo_municipality_says_so_on_the_title_page(self):
         self.w.ostersund.is_demo = True
         self.w.ostersund.save(update_fields=["is_demo"])

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from tests.situation.test_documents import pdf_pages
 from tests.situation.test_picture import at, centrum, lugnvik
 from tests.world import TryggTestCase, sign_in
@@ -83,6 +85,7 @@ class SameWordsEverywhereTests(TryggTestCase):
         )
         return dict(cards)
 
+    @pytest.mark.system  # pdftotext
     def test_the_page_pdf_csv_and_map_say_the_same_words(self):
         card = self.cards()["damage"]
         self.assertIn("Ingen säker förändring", card)

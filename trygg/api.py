@@ -10,8 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from trygg.core.errors import InputRejected
 from trygg.partners.actions import authenticate_token
-from trygg.reports.intake import ReportRejected
 
 
 class BearerToken(HttpBearer):
@@ -52,8 +52,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-@api.exception_handler(ReportRejected)
-def on_rejected(request: HttpRequest, exc: ReportRejected) -> HttpResponse:
+@api.exception_handler(InputRejected)
+def on_rejected(request: HttpRequest, exc: InputRejected) -> HttpResponse:
     return api.create_response(request, {"detail": [e.as_dict() for e in exc.errors]}, status=422)
 
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tests.world import IN_THE_HOLE, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data
+from trygg.core.errors import InputRejected
 from trygg.reports.actions import submit_report, submit_reports
-from trygg.reports.intake import ReportRejected
 from trygg.reports.models import Category, Report
 
 
@@ -15,7 +15,7 @@ class SubmitReportTests(TryggTestCase):
         )
 
     def rejected_fields(self, **overrides):
-        with self.assertRaises(ReportRejected) as caught:
+        with self.assertRaises(InputRejected) as caught:
             self.submit(**overrides)
         self.assertEqual(Report.objects.count(), 0)
         return {e.field for e in caught.exception.errors}
@@ -113,7 +113,7 @@ class SubmitReportTests(TryggTestCase):
 class SubmitReportsBatchTests(TryggTestCase):
     def test_it_stores_all_or_nothing_and_names_every_bad_item(self):
         items = [report_data(), report_data(category="ufo"), report_data(), report_data(lat=99)]
-        with self.assertRaises(ReportRejected) as caught:
+        with self.assertRaises(InputRejected) as caught:
             submit_reports(organisation=self.w.orgs["polis"], by=self.w.petra, items=items)
         self.assertEqual(
             [(e.index, e.field) for e in caught.exception.errors], [(1, "category"), (3, "lat")]

@@ -25,8 +25,9 @@ from hypothesis.extra.django import TestCase
 
 from tests.reports.test_masking import licence_plates, personal_numbers, phone_numbers
 from tests.world import EAST, NORTH, SOUTH, WEST, build_world
+from trygg.core.errors import InputRejected
 from trygg.reports.actions import submit_report, submit_reports
-from trygg.reports.intake import CLOCK_SKEW, MAX_WINDOW, ReportRejected
+from trygg.reports.intake import CLOCK_SKEW, MAX_WINDOW
 from trygg.reports.masking import mask_personal_data
 from trygg.reports.models import DailyCount, Report
 
@@ -251,7 +252,7 @@ class WriteFuzzTests(TestCase):
         self.assertEqual(stored.organisation, self.org)
         self.assertEqual(stored.municipality, self.w.ostersund)
 
-    def assert_refused_naming(self, caught: ReportRejected, allowed: set[str], before) -> None:
+    def assert_refused_naming(self, caught: InputRejected, allowed: set[str], before) -> None:
         fields = {e.field for e in caught.errors}
         self.assertTrue(fields, "a refusal names at least one field")
         self.assertLessEqual(fields, allowed, caught.errors)
@@ -278,7 +279,7 @@ class WriteFuzzTests(TestCase):
         report_in, bad_fields = data.draw(reports(now, bad=True))
         (field,) = bad_fields
         before = self.counts()
-        with self.assertRaises(ReportRejected) as caught:
+        with self.assertRaises(InputRejected) as caught:
             submit_report(organisation=self.org, by=self.w.karl, data=report_in)
         self.assert_refused_naming(caught.exception, NAMED_AS.get(field, {field}), before)
 
@@ -293,7 +294,7 @@ class WriteFuzzTests(TestCase):
             batch = submit_reports(organisation=self.org, by=None, items=[report_in], now=now)
             self.assert_stored_as_given(batch.reports[0], report_in)
             return
-        with self.assertRaises(ReportRejected) as caught:
+        with self.assertRaises(InputRejected) as caught:
             submit_reports(organisation=self.org, by=None, items=[report_in], now=now)
         self.assert_refused_naming(caught.exception, {"occurred_to"}, before)
 
@@ -314,7 +315,7 @@ class WriteFuzzTests(TestCase):
                 self.assert_stored_as_given(report, report_in)
             self.assertEqual(self.counts(), (before[0] + len(payload), before[1] + len(payload)))
             return
-        with self.assertRaises(ReportRejected) as caught:
+        with self.assertRaises(InputRejected) as caught:
             submit_reports(organisation=self.org, by=self.w.karl, items=payload, now=now)
         self.assertEqual({e.index for e in caught.exception.errors}, bad)
         self.assertEqual(self.counts(), before)
@@ -331,7 +332,7 @@ class WriteFuzzTests(TestCase):
         before = self.counts()
         try:
             report, _ = submit_report(organisation=self.org, by=self.w.karl, data=report_in)
-        except ReportRejected as caught:
+        except InputRejected as caught:
             self.assert_refused_naming(caught, {"lat", "lon"}, before)
         else:
             self.assertTrue(

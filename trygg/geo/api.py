@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from trygg.core.schemas import ErrorOut, FeatureCollection
 from trygg.geo.access import visible_areas
-from trygg.reports.schemas import ErrorOut, FeatureCollection
 
 router = Router(tags=["areas"])
 

@@ -23,10 +23,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.partners import audit
 from trygg.partners.access import standing_of
 from trygg.partners.models import AuditEvent, Organisation
-from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Report
 from trygg.reports.records import ReportRow, report_rows
 
@@ -147,7 +147,7 @@ def reporting_organisation_for(user: Any, organisation_id: int | None) -> Organi
         for organisation in organisations:
             if organisation.pk == organisation_id:
                 return organisation
-        raise ReportRejected([FieldError(0, "organisation", _("You are not a member of it."))])
+        raise InputRejected([FieldError(0, "organisation", _("You are not a member of it."))])
     if len(organisations) == 1:
         return organisations[0]
     message = (
@@ -155,4 +155,4 @@ def reporting_organisation_for(user: Any, organisation_id: int | None) -> Organi
         if not organisations
         else _("Name the organisation: you are a member of several.")
     )
-    raise ReportRejected([FieldError(0, "organisation", message)])
+    raise InputRejected([FieldError(0, "organisation", message)])

@@ -15,9 +15,10 @@ from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
-from trygg.reports.intake import FieldError, ReportRejected, context_for, validate_items
+from trygg.reports.intake import context_for, validate_items
 from trygg.reports.models import Report
 
 CLIENT_ID_CHUNK = 500
@@ -166,7 +167,7 @@ def submit_reports(
     now: datetime | None = None,
     max_age_days: int | None = None,
 ) -> BatchResult:
-    """Store every item or none; raises ReportRejected listing each bad item and field.
+    """Store every item or none; raises InputRejected listing each bad item and field.
 
     An item whose client_id the organisation has already used is not stored
     again: the existing report takes its place in the result.
@@ -273,7 +274,7 @@ def _interior_point(municipality: Any) -> tuple[float, float]:
 
     if not municipality.boundary:
         message = _("The municipality has no boundary: mark the place on the map.")
-        raise ReportRejected([FieldError(0, "lat", message)])
+        raise InputRejected([FieldError(0, "lat", message)])
     point = geometry_to_sweref(municipality.boundary).representative_point()
     lat, lon = to_wgs84(np.array([point.x]), np.array([point.y]))
     return float(lat[0]), float(lon[0])
@@ -308,7 +309,7 @@ def submit_all_calm(
 
 __all__ = [
     "BatchResult",
-    "ReportRejected",
+    "InputRejected",
     "submit_all_calm",
     "submit_report",
     "submit_reports",

@@ -12,17 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from trygg.core.errors import FieldError, InputRejected
+from trygg.core.schemas import ErrorOut
 from trygg.reports import access
 from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.filters import parse_filter
-from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category, Report
 from trygg.reports.records import ReportRow, report_rows, row_record, row_records
 from trygg.reports.schemas import (
     BatchIn,
     BatchOut,
     CategoryOut,
-    ErrorOut,
     ReportIn,
     ReportOut,
     ReportPage,
@@ -101,7 +101,7 @@ def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
             raise ValueError("naive")
         when = when.astimezone(UTC)
     except (ValueError, UnicodeDecodeError, OverflowError):
-        raise ReportRejected([FieldError(0, "cursor", _("Not a cursor from this API."))]) from None
+        raise InputRejected([FieldError(0, "cursor", _("Not a cursor from this API."))]) from None
     return queryset.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=uuid))
 
 
@@ -109,7 +109,7 @@ def _after_cursor(queryset: QuerySet[Report], cursor: str) -> QuerySet[Report]:
 def list_reports(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
     """Reports you may see, newest first. Dates are `YYYY-MM-DD` (until: inclusive) or ISO times."""
     if not 1 <= params.limit <= 1000:
-        raise ReportRejected([FieldError(0, "limit", "Between 1 and 1000.")])
+        raise InputRejected([FieldError(0, "limit", "Between 1 and 1000.")])
     queryset = parse_filter(params.model_dump(), viewer=request.auth).apply(
         access.visible_reports(request.auth)
     )

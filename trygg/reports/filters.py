@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.reports.access import text_search
-from trygg.reports.intake import MAX_YEAR, MIN_YEAR, FieldError, ReportRejected
+from trygg.reports.intake import MAX_YEAR, MIN_YEAR
 from trygg.reports.models import Category, Report
 
 # "incidents" leaves out the "all calm" check-ins, which are activity, not events.
@@ -95,9 +96,9 @@ def _moment(field: str, raw: str, *, end: bool) -> datetime:
         else:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OverflowError):
-        raise ReportRejected([FieldError(0, field, _("Not a valid date."))]) from None
+        raise InputRejected([FieldError(0, field, _("Not a valid date."))]) from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ReportRejected([FieldError(0, field, _("Out of range."))])
+        raise InputRejected([FieldError(0, field, _("Out of range."))])
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -105,9 +106,9 @@ def _integer(field: str, raw: str) -> int:
     try:
         number = int(raw)
     except ValueError:
-        raise ReportRejected([FieldError(0, field, _("Not a whole number."))]) from None
+        raise InputRejected([FieldError(0, field, _("Not a whole number."))]) from None
     if not 0 < number < 2**63:  # the databases' bigint; larger would fail in SQL
-        raise ReportRejected([FieldError(0, field, _("Out of range."))])
+        raise InputRejected([FieldError(0, field, _("Out of range."))])
     return number
 
 
@@ -115,11 +116,11 @@ def _bbox(raw: str) -> tuple[float, float, float, float]:
     try:
         west, south, east, north = (float(v) for v in raw.split(","))
     except ValueError:
-        raise ReportRejected(
+        raise InputRejected(
             [FieldError(0, "bbox", _("Give west,south,east,north in degrees."))]
         ) from None
     if not (west <= east and south <= north):
-        raise ReportRejected(
+        raise InputRejected(
             [FieldError(0, "bbox", _("West must not exceed east, nor south north."))]
         )
     return west, south, east, north
@@ -129,7 +130,7 @@ def _choice(field: str, raw: str, allowed: Any, default: str | None) -> str | No
     if not raw:
         return default
     if raw not in allowed:
-        raise ReportRejected([FieldError(0, field, _("Not one of the choices."))])
+        raise InputRejected([FieldError(0, field, _("Not one of the choices."))])
     return raw
 
 
@@ -137,14 +138,14 @@ def _search(raw: str, viewer: Any) -> Q | None:
     if not raw:
         return None
     if len(raw) > MAX_SEARCH:
-        raise ReportRejected([FieldError(0, "q", _("Too long."))])
+        raise InputRejected([FieldError(0, "q", _("Too long."))])
     return text_search(viewer, raw)
 
 
 def parse_filter(
     params: Mapping[str, Any], *, viewer: Any, default_kind: str = "all"
 ) -> ReportFilter:
-    """A ReportFilter from query parameters; raises ReportRejected naming the bad field.
+    """A ReportFilter from query parameters; raises InputRejected naming the bad field.
 
     `viewer` is whoever will see the result: a text search looks only at the
     free text they may read.
@@ -154,7 +155,7 @@ def parse_filter(
         raw = params.get(name)
         text = str(raw).strip() if raw not in (None, "") else ""
         if "\x00" in text:  # PostgreSQL refuses NUL in any text parameter
-            raise ReportRejected([FieldError(0, name, _("Contains a forbidden character."))])
+            raise InputRejected([FieldError(0, name, _("Contains a forbidden character."))])
         return text
 
     categories = tuple(c for c in value("category").split(",") if c)
@@ -162,10 +163,10 @@ def parse_filter(
         Category.objects.filter(code__in=categories).values_list("code", flat=True)
     )
     if unknown:
-        raise ReportRejected([FieldError(0, "category", _("Unknown category."))])
+        raise InputRejected([FieldError(0, "category", _("Unknown category."))])
     source = value("source") or None
     if source and source not in Report.Source.values:
-        raise ReportRejected([FieldError(0, "source", _("Unknown source."))])
+        raise InputRejected([FieldError(0, "source", _("Unknown source."))])
     return ReportFilter(
         since=_moment("since", value("since"), end=False) if value("since") else None,
         until=_moment("until", value("until"), end=True) if value("until") else None,

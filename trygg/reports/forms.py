@@ -14,8 +14,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.errors import InputRejected
 from trygg.partners.models import Organisation
-from trygg.reports.intake import ReportRejected
 from trygg.reports.models import Category, Report
 
 ALL_CALM = "all_calm"
@@ -191,7 +191,7 @@ class ReportForm(_OrganisationMixin, forms.Form):
             "client_id": data["client_id"],
         }
 
-    def add_rejection(self, rejected: ReportRejected) -> None:
+    def add_rejection(self, rejected: InputRejected) -> None:
         """Each of intake's errors next to the field it concerns."""
         renamed = dict(POSITION_FIELDS)
         if self.cleaned_data.get("when") == "window":

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.geo.lookup import AreaIndex
 from trygg.geo.projection import to_sweref
 from trygg.reports.masking import mask_personal_data
@@ -43,24 +44,6 @@ CHOICES = {
     "sharing": frozenset(Report.Sharing.values),
 }
 TEXT_LIMITS = {"address": 200, "client_id": 100, "description": MAX_DESCRIPTION}
-
-
-@dataclass(frozen=True)
-class FieldError:
-    index: int
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "field": self.field, "message": str(self.message)}
-
-
-class ReportRejected(Exception):
-    """Raised with every field error found; nothing has been written."""
-
-    def __init__(self, errors: Sequence[FieldError]):
-        super().__init__("; ".join(f"[{e.index}] {e.field}: {e.message}" for e in errors))
-        self.errors = list(errors)
 
 
 @dataclass(frozen=True)
@@ -277,13 +260,13 @@ def _place(rows: list[dict[str, Any]], ctx: IntakeContext, errors: list[FieldErr
 
 
 def validate_items(items: Sequence[Any], ctx: IntakeContext) -> list[dict[str, Any]]:
-    """Rows ready for Report(**row), with descriptions masked; raises ReportRejected."""
+    """Rows ready for Report(**row), with descriptions masked; raises InputRejected."""
     errors: list[FieldError] = []
     rows = [_clean_one(i, raw, ctx, errors) for i, raw in enumerate(items)]
     _place(rows, ctx, errors)
     if errors:
         errors.sort(key=lambda e: e.index)
-        raise ReportRejected(errors)
+        raise InputRejected(errors)
     for row in rows:
         if "description" in row:
             row["description"] = mask_personal_data(row["description"])
@@ -292,3 +275,7 @@ def validate_items(items: Sequence[Any], ctx: IntakeContext) -> list[dict[str, A
             # a ligature); the column holds 200, so the masked address is cut there.
             row["address"] = mask_personal_data(row["address"])[: TEXT_LIMITS["address"]]
     return rows
+
+
+# The name this error had before it moved to trygg.core; removed once no branch uses it.
+ReportRejected = InputRejected

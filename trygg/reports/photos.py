@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from trygg.reports.intake import FieldError, ReportRejected
+from trygg.core.errors import FieldError, InputRejected
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # 40 megapixels is more than any phone camera; decoding more would let a small
@@ -28,8 +28,8 @@ MAX_PIXELS = 40_000_000
 KEPT_INFO = {"transparency"}
 
 
-def _refuse(message: str) -> ReportRejected:
-    return ReportRejected([FieldError(0, "photo", message)])
+def _refuse(message: str) -> InputRejected:
+    return InputRejected([FieldError(0, "photo", message)])
 
 
 def _open(upload: Any) -> Image.Image:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -106,18 +106,3 @@ class CategoryOut(Schema):
     colour: str
     is_active: bool
     is_incident: bool
-
-
-class FieldErrorOut(Schema):
-    index: int = Field(description="Position of the item in a batch; 0 for a single report")
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: list[FieldErrorOut] | str
-
-
-class FeatureCollection(Schema):
-    type: Literal["FeatureCollection"]
-    features: list[dict[str, Any]]

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.errors import InputRejected
 from trygg.partners.access import municipalities_for
 from trygg.reports import access, pages
 from trygg.reports.actions import submit_all_calm, submit_report
 from trygg.reports.filters import ReportFilter, parse_filter
 from trygg.reports.forms import CheckInForm, ReportForm, category_groups
-from trygg.reports.intake import ReportRejected
 from trygg.reports.models import Report
 
 PAGE_SIZE = 50
@@ -52,7 +52,7 @@ def new_report(request: HttpRequest) -> HttpResponse:
                 source=Report.Source.WEB,
                 photo=form.cleaned_data["photo"],
             )
-        except ReportRejected as rejected:
+        except InputRejected as rejected:
             form.add_rejection(rejected)
         else:
             messages.success(request, _("Thank you – the report is saved."))
@@ -80,12 +80,12 @@ def all_calm(request: HttpRequest) -> HttpResponse:
     form = CheckInForm(request.POST, organisations=organisations, prefix="checkin")
     try:
         if not form.is_valid():
-            raise ReportRejected([])
+            raise InputRejected([])
         organisation = access.reporting_organisation_for(request.user, form.organisation_id())
         report, _created = submit_all_calm(
             organisation=organisation, by=request.user, client_id=form.cleaned_data["client_id"]
         )
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         problems = [e.message for e in rejected.errors] or [_("Choose an organisation.")]
         messages.error(request, " ".join(problems))
         return redirect("reports:new")
@@ -98,7 +98,7 @@ def _filter_from(request: HttpRequest) -> tuple[ReportFilter | None, dict[str, s
     try:
         # The pages show incidents unless asked for check-ins; the list says how many it left out.
         return parse_filter(request.GET, viewer=request.user, default_kind="incidents"), {}
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return None, {e.field: e.message for e in rejected.errors}
 
 

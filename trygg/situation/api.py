@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from trygg.reports.schemas import ErrorOut
+from trygg.core.schemas import ErrorOut
 from trygg.responses import CONTENT_TYPE, encode
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import rendered_for

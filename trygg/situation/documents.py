@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
+from trygg.core.errors import InputRejected
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
-from trygg.reports.intake import ReportRejected
 from trygg.situation import charts, staticmap
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import picture_for
@@ -36,13 +36,13 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _picture(request: HttpRequest, code: str) -> tuple[Municipality, Picture]:
-    """The picture the query asks for; 404 for non-members, ReportRejected for a bad query."""
+    """The picture the query asks for; 404 for non-members, InputRejected for a bad query."""
     municipality = get_partnership_for(request.user, code)
     selection = parse_selection(municipality, request.GET)
     return municipality, picture_for(municipality, selection.period, selection.categories)
 
 
-def _rejected(rejected: ReportRejected) -> HttpResponse:
+def _rejected(rejected: InputRejected) -> HttpResponse:
     text = "; ".join(f"{e.field}: {e.message}" for e in rejected.errors)
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
@@ -56,7 +56,7 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
         raise Http404("No such chart")
     try:
         municipality, picture = _picture(request, code)
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return _rejected(rejected)
     response = HttpResponse(draw(picture, municipality), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
@@ -73,7 +73,7 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The lägesbild as a PDF document for the meeting, downloaded as a file."""
     try:
         municipality, picture = _picture(request, code)
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return _rejected(rejected)
     assessment = Assessment.objects.filter(
         municipality=municipality, period_key=picture.period.key

@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
+from trygg.core.errors import InputRejected
 from trygg.partners.audit import audited_export
-from trygg.reports.intake import ReportRejected
 from trygg.situation import exports
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import picture_for
@@ -43,7 +43,7 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def _bad_selection(rejected: ReportRejected) -> HttpResponse:
+def _bad_selection(rejected: InputRejected) -> HttpResponse:
     text = " ".join(f"{e.field}: {e.message}" for e in rejected.errors)
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
@@ -74,7 +74,7 @@ def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     with translation.override(_language(request)):
         try:
             _partnership, _selection, picture = _picture(request, code)
-        except ReportRejected as rejected:
+        except InputRejected as rejected:
             return _bad_selection(rejected)
         data = picture_dict(picture)
         headline, areas = exports.headline_table(data), exports.area_table(data)
@@ -103,7 +103,7 @@ def export_areas(request: HttpRequest, code: str) -> HttpResponse:
     """Every area with its counts and flags for the selection."""
     try:
         partnership, _selection, picture = _picture(request, code)
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return _bad_selection(rejected)
     geometries = {a.pk: (a.name, a.geometry) for a in partnership.areas.all()}
     features = exports.area_features(picture_dict(picture), geometries)
@@ -116,7 +116,7 @@ def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
     """The map's significant Gi* cells for the selection."""
     try:
         _partnership, _selection, picture = _picture(request, code)
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return _bad_selection(rejected)
     return _geojson(hotspot_features(picture), _name(picture, "hotspots", "geojson"))
 
@@ -128,7 +128,7 @@ def export_points(request: HttpRequest, code: str) -> HttpResponse:
     partnership = get_partnership_for(request.user, code)
     try:
         selection = parse_selection(partnership, request.GET)
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return _bad_selection(rejected)
     features = exports.point_features(
         request.user, partnership, selection.period, selection.categories

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.partners.models import Municipality
-from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category
 from trygg.situation.periods import (
     Period,
@@ -49,7 +49,7 @@ def _period(municipality: Municipality, params: Mapping[str, Any]) -> Period:
             else default_period(municipality.meeting_cadence, today)
         )
     except PeriodError as exc:
-        raise ReportRejected([FieldError(0, "period", str(exc))]) from None
+        raise InputRejected([FieldError(0, "period", str(exc))]) from None
 
 
 def _asked_period(params: Mapping[str, Any], today: date) -> Period | None:
@@ -91,5 +91,5 @@ def _categories(params: Mapping[str, Any]) -> tuple[str, ...]:
     codes = tuple(sorted({c for c in _text(params, "category").split(",") if c}))
     known = set(Category.objects.filter(code__in=codes).values_list("code", flat=True))
     if set(codes) - known:
-        raise ReportRejected([FieldError(0, "category", _("Unknown category."))])
+        raise InputRejected([FieldError(0, "category", _("Unknown category."))])
     return codes

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.errors import InputRejected
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
-from trygg.reports.intake import ReportRejected
 from trygg.reports.pages import outlines
 from trygg.situation import screen, wording
 from trygg.situation.access import get_partnership_for, may_coordinate, publication_of
@@ -40,7 +40,7 @@ def _selection(
     """The parsed selection, or None and the error per control (period or category)."""
     try:
         return parse_selection(municipality, request.GET), {}
-    except ReportRejected as rejected:
+    except InputRejected as rejected:
         return None, {e.field: e.message for e in rejected.errors}
 
 

@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from unittest import mock
 
 from django.test import SimpleTestCase
 
@@ -14,8 +15,11 @@ from tests.situation.test_picture import at, centrum, lugnvik
 from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
+from trygg.situation import charts
+from trygg.situation.actions import save_assessment
 from trygg.situation.models import Assessment
 from trygg.situation.pdf import LocalOnlyFetcher, css_string
+from trygg.situation.periods import parse_period
 
 WEEK = "period=2026-W47"
 CHARTS = ("trend", "timeofweek", "karta")
@@ -176,6 +180,23 @@ class KnownDocumentsTests(TryggTestCase):
             numbers = re.findall(r"\d+", line[1])
             want = [str(area["groups"].get(c, {}).get("current", 0)) for c in codes]
             self.assertEqual(numbers[: len(codes) + 1], [*want, str(area["total"]["current"])])
+
+    def test_the_pdf_reuses_the_charts_the_page_drew_and_is_kept_for_the_next_download(self):
+        with mock.patch.object(charts, "trend_svg", wraps=charts.trend_svg) as trend:
+            self.get(f"/lagesbild/2380/diagram/trend.svg?{WEEK}")
+            first = self.get(f"/lagesbild/2380/pdf?{WEEK}").content
+            again = self.get(f"/lagesbild/2380/pdf?{WEEK}", self.w.sara).content
+        self.assertEqual(trend.call_count, 1)
+        self.assertEqual(first, again)
+
+    def test_a_changed_assessment_makes_a_new_pdf(self):
+        self.get(f"/lagesbild/2380/pdf?{WEEK}")
+        save_assessment(
+            municipality=self.w.ostersund, period=parse_period("2026-W47"), by=self.w.anna,
+            text="Lugnare i Centrum.",
+        )  # fmt: skip
+        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        self.assertIn("Lugnare i Centrum.", text[0])
 
     def test_page_one_renders_to_png(self):
         data = self.get(f"/lagesbild/2380/pdf?{WEEK}").content

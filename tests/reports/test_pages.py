@@ -9,7 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data, sign_in
-from trygg.reports.actions import submit_report
+from trygg.reports import pages
+from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
 
@@ -330,6 +331,76 @@ class MapDataTests(PageTestCase):
             pages.MAP_LIMIT = original
         self.assertEqual(len(data["features"]), 1)
         self.assertTrue(data["truncated"])
+
+
+VIEW = "bbox=14.4,63.0,14.9,63.3"  # the whole of the test world's Östersund
+
+
+class MapViewTests(PageTestCase):
+    """The list's map asks for its view (bbox and zoom): points when few match, counts when many."""
+
+    def spread(self, org, n, **overrides):
+        """`n` reports of `org` on a line through Centrum and Lugnvik, 7 m apart."""
+        lat, lon = INSIDE_CENTRUM
+        items = [report_data(lat=lat, lon=lon + k * 0.00014, **overrides) for k in range(n)]
+        submit_reports(organisation=self.w.orgs[org], by=self.w.petra, items=items)
+
+    def view(self, user, query):
+        response = self.as_user(user).get(f"/rapporter/karta.geojson?{query}")
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        return response
+
+    def test_zoomed_in_on_few_reports_it_answers_points_with_the_same_fields_as_before(self):
+        self.store(self.w.karl, "bostad", description="Klotter vid porten")
+        data = self.view(self.w.anna, f"{VIEW}&zoom=16").json()
+        self.assertFalse(data["clustered"])
+        [feature] = data["features"]
+        old = self.features_without_zoom(self.w.anna)[0]
+        self.assertEqual(feature, old)
+        self.assertEqual(feature["properties"]["description"], "Klotter vid porten")
+
+    def features_without_zoom(self, user):
+        return self.as_user(user).get(f"/rapporter/karta.geojson?{VIEW}").json()["features"]
+
+    def test_with_more_than_the_point_limit_it_answers_counts_under_300_kb(self):
+        self.spread("polis", pages.MAP_POINTS + 100)
+        response = self.view(self.w.anna, f"{VIEW}&zoom=12")
+        data = response.json()
+        self.assertTrue(data["clustered"])
+        self.assertEqual(data["total"], pages.MAP_POINTS + 100)
+        self.assertEqual(sum(f["properties"]["count"] for f in data["features"]), data["total"])
+        self.assertEqual(set(data["features"][0]["properties"]), {"count"})
+        self.assertLess(len(response.content), 300_000)
+        self.assertNotIn("description", response.content.decode())
+
+    def test_a_partners_counts_hold_only_reports_shared_with_the_partnership(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.spread("polis", 40, sharing="organisation")
+        partner = self.view(self.w.sara, f"{VIEW}&zoom=10").json()
+        coordinator = self.view(self.w.petra, f"{VIEW}&zoom=10").json()
+        self.assertTrue(partner["clustered"])
+        self.assertEqual(partner["total"], pages.MAP_POINTS + 10)
+        self.assertEqual(coordinator["total"], pages.MAP_POINTS + 50)
+
+    def test_a_reporter_below_the_limit_gets_only_his_organisations_points(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.store(self.w.karl, "bostad")
+        data = self.view(self.w.karl, f"{VIEW}&zoom=10").json()
+        self.assertFalse(data["clustered"])
+        self.assertEqual(len(data["features"]), 1)
+
+    def test_the_cell_grows_as_the_map_zooms_out(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        near = self.view(self.w.anna, f"{VIEW}&zoom=14").json()
+        far = self.view(self.w.anna, f"{VIEW}&zoom=8").json()
+        self.assertLess(near["cell_m"], far["cell_m"])
+        self.assertLessEqual(len(far["features"]), len(near["features"]))
+        self.assertEqual(near["total"], far["total"])
+
+    def test_it_refuses_a_bad_zoom_or_a_zoom_without_a_view(self):
+        for query in ("zoom=99", "zoom=x", "zoom=12"):
+            response = self.as_user(self.w.anna).get(f"/rapporter/karta.geojson?{query}")
+            self.assertEqual(response.status_code, 400, query)
 
 
 class ReportDetailTests(PageTestCase):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, F, FloatField, Func, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from trygg.geo.access import visible_areas
 from trygg.geo.models import Area
@@ -15,11 +17,22 @@ from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.filters import ReportFilter
+from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Category, Report
 
 # The map draws at most this many points, newest first; more would make a
 # phone's browser crawl, and the list below it pages through all of them.
 MAP_LIMIT = 5000
+# The list's map asks for its view (bbox and zoom). Up to this many matching
+# reports it gets them as points (~450 bytes each with their popup); above, a
+# count per grid cell (~90 bytes), so the answer stays under ~300 KB however
+# many match.
+MAP_POINTS = 500
+CLUSTER_PX = 64  # a cell is about this many screen pixels wide at the asked zoom
+MAX_CELLS_ACROSS = 32  # and the view at most this many cells wide or high
+MAX_ZOOM = 22
+# Web Mercator: metres per pixel at the equator at zoom 0.
+EQUATOR_M_PER_PX = 156_543.03
 
 
 def outlines(municipalities: Iterable[Municipality]) -> dict[str, Any]:
@@ -64,11 +77,18 @@ def _feature(report: Report, *, details: bool) -> dict[str, Any]:
     }
 
 
-def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
-    """The filtered reports `user` may see as GeoJSON points, newest first, capped."""
+def map_features(
+    user: Any, report_filter: ReportFilter, *, ids: list[Any] | None = None
+) -> dict[str, Any]:
+    """The filtered reports `user` may see as GeoJSON points, newest first, capped.
+
+    `ids`: only these (already found among the filtered visible ones).
+    """
+    chosen = report_filter.apply(visible_reports(user))
+    if ids is not None:
+        chosen = chosen.filter(pk__in=ids)
     reports = list(
-        report_filter.apply(visible_reports(user))
-        .select_related("category", "area")
+        chosen.select_related("category", "area")
         .defer("area__geometry")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
@@ -83,6 +103,93 @@ def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
         "limit": MAP_LIMIT,
         "truncated": truncated,
     }
+
+
+def parse_zoom(raw: str | None) -> int | None:
+    """The map's zoom level from the query, or None when the request names none."""
+    if raw in (None, ""):
+        return None
+    try:
+        zoom = int(str(raw))
+    except ValueError:
+        zoom = -1
+    if not 0 <= zoom <= MAX_ZOOM:
+        raise ReportRejected([FieldError(0, "zoom", _("Give a zoom level from 0 to 22."))])
+    return zoom
+
+
+def map_view(user: Any, report_filter: ReportFilter, zoom: int) -> dict[str, Any]:
+    """What the list's map shows in its view: points when few match, counts per cell when many.
+
+    Only reports `user` may see are counted (visible_reports), and a cell
+    carries nothing but its count and the mean position of those reports,
+    which the user may see one by one anyway; no free text, so no audit.
+    """
+    if report_filter.bbox is None:
+        raise ReportRejected([FieldError(0, "bbox", _("A zoom level needs a bbox."))])
+    matching = report_filter.apply(visible_reports(user)).order_by()
+    ids = list(matching.values_list("pk", flat=True)[: MAP_POINTS + 1])
+    if len(ids) <= MAP_POINTS:
+        data = map_features(user, ReportFilter(), ids=ids)
+        return data | {"clustered": False, "limit": MAP_POINTS, "total": len(ids)}
+    cell = cell_size_m(report_filter.bbox, zoom)
+    cells = (
+        matching.annotate(cx=_CellIndex(F("x"), cell), cy=_CellIndex(F("y"), cell))
+        .values("cx", "cy")
+        .annotate(n=Count("id"), lat=Avg("lat"), lon=Avg("lon"))
+        .values_list("n", "lat", "lon")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "properties": {"count": n},
+        }
+        for n, lat, lon in cells
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "clustered": True,
+        "cell_m": cell,
+        "total": sum(f["properties"]["count"] for f in features),
+        "limit": MAP_POINTS,
+        "truncated": False,
+    }
+
+
+def cell_size_m(bbox: tuple[float, float, float, float], zoom: int) -> int:
+    """Grid cell side in SWEREF metres: CLUSTER_PX at `zoom`, a power of two so levels nest.
+
+    At least 1/MAX_CELLS_ACROSS of the view, so a wide view at a high zoom
+    cannot ask for a million cells.
+    """
+    west, south, east, north = bbox
+    latitude = math.radians(max(-85.0, min(85.0, (south + north) / 2)))
+    per_px = EQUATOR_M_PER_PX * math.cos(latitude) / 2**zoom
+    across = max((east - west) * 111_320 * math.cos(latitude), (north - south) * 110_574)
+    wanted = max(CLUSTER_PX * per_px, across / MAX_CELLS_ACROSS, 1.0)
+    return int(2 ** math.ceil(math.log2(wanted)))
+
+
+class _CellIndex(Func):
+    """floor(value / size): the grid column or row of a SWEREF coordinate."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, size: int) -> None:
+        super().__init__(expression)
+        self.size = int(size)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = f"FLOOR(%(expressions)s / {self.size}.0)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite may be built without FLOOR; SWEREF 99 TM coordinates in Sweden
+        # are positive, so truncating to an integer is the floor.
+        template = f"CAST(%(expressions)s / {self.size}.0 AS INTEGER)"
+        return Func.as_sql(self, compiler, connection, template=template, **extra)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ API all ask it, never `shows_details` alone, when they are about to show.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from functools import reduce
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -52,12 +54,21 @@ def visible_reports(user: Any) -> QuerySet[Report]:
     queryset = Report.objects.all()
     if standing.is_superuser:
         return queryset
-    rule = Q(organisation_id__in=standing.organisation_ids)
-    rule |= Q(municipality_id__in=standing.coordinator_municipalities())
-    rule |= Q(municipality_id__in=standing.shared_view_municipalities(), sharing__in=SHARED_LEVELS)
     if not standing.is_member:
         return queryset.none()
-    return queryset.filter(rule)
+    # A clause that a coordinated municipality already covers is left out: a
+    # coordinator's rule is then a plain municipality_id IN (…), which both
+    # databases answer along the (municipality, occurred_at) index, newest
+    # first, instead of testing an OR on every report of the table.
+    coordinated = standing.coordinator_municipalities()
+    own = [o.pk for o in standing.organisations if o.municipality_id not in coordinated]
+    shared = standing.shared_view_municipalities() - coordinated
+    rules = [Q(municipality_id__in=coordinated)] if coordinated else []
+    rules += [Q(organisation_id__in=own)] if own else []
+    rules += [Q(municipality_id__in=shared, sharing__in=SHARED_LEVELS)] if shared else []
+    if not rules:
+        return queryset.none()
+    return queryset.filter(reduce(operator.or_, rules))
 
 
 def shows_details(user: Any, report: Shown) -> bool:

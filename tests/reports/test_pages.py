@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data, sign_in
+from trygg.geo.models import Area
 from trygg.reports import pages
 from trygg.reports.actions import submit_report, submit_reports
 from trygg.reports.models import Report
@@ -401,6 +402,46 @@ class MapViewTests(PageTestCase):
         for query in ("zoom=99", "zoom=x", "zoom=12"):
             response = self.as_user(self.w.anna).get(f"/rapporter/karta.geojson?{query}")
             self.assertEqual(response.status_code, 400, query)
+
+
+def densified(west, south, east, north, n=400):
+    """The rectangle's ring with `n` points on each straight side, as a digitiser may leave it."""
+    steps = [k / n for k in range(n)]
+    ring = [[west + (east - west) * t, south] for t in steps]
+    ring += [[east, south + (north - south) * t] for t in steps]
+    ring += [[east - (east - west) * t, north] for t in steps]
+    ring += [[west, north - (north - south) * t] for t in steps]
+    return [*ring, [west, south]]
+
+
+class OutlineTests(PageTestCase):
+    def setUp(self):
+        ring = densified(14.6612345678, 63.1512345678, 14.6690000001, 63.1590000001)
+        self.dense = Area.objects.create(
+            municipality=self.w.ostersund, name="Tät", kind="residential",
+            geometry={"type": "Polygon", "coordinates": [ring]},
+        )  # fmt: skip
+
+    def outline(self, name):
+        response = self.as_user(self.w.anna).get("/rapporter/")
+        features = response.context["outlines"]["features"]
+        [feature] = [f for f in features if f["properties"]["name"] == name]
+        return [list(point) for point in feature["geometry"]["coordinates"][0]]
+
+    def test_a_densified_outline_reaches_the_page_as_its_corners_rounded_to_a_metre(self):
+        ring = self.outline("Tät")
+        self.assertEqual(len(ring), 5)
+        self.assertIn([14.66123, 63.15123], ring)
+        self.assertIn([14.669, 63.159], ring)
+
+    def test_a_changed_area_shows_its_new_outline_at_once(self):
+        self.outline("Tät")
+        self.dense.geometry = {
+            "type": "Polygon",
+            "coordinates": [densified(14.67, 63.15, 14.68, 63.16)],
+        }
+        self.dense.save()
+        self.assertIn([14.68, 63.16], self.outline("Tät"))
 
 
 class ReportDetailTests(PageTestCase):

@@ -216,6 +216,22 @@ class KnownDocumentsTests(TryggTestCase):
         self.assertIn("Demodata", text[0])
 
 
+class StaticMapShapesTests(TryggTestCase):
+    def test_the_pdf_map_draws_a_densified_outline_by_its_corners(self):
+        from tests.reports.test_pages import densified
+        from trygg.geo.models import Area
+        from trygg.situation.staticmap import load_shapes
+
+        ring = densified(14.661, 63.151, 14.669, 63.159)
+        Area.objects.create(
+            municipality=self.w.ostersund, name="Tät", kind="residential",
+            geometry={"type": "Polygon", "coordinates": [ring]},
+        )  # fmt: skip
+        [polygon] = [p for _, name, p in load_shapes(self.w.ostersund).areas if name == "Tät"]
+        self.assertEqual(len(polygon.exterior.coords), 5)
+        self.assertAlmostEqual(polygon.area / 1e6, 0.36, delta=0.02)  # km², 400 m × 890 m
+
+
 class LocalOnlyFetcherTests(SimpleTestCase):
     def test_it_refuses_the_network_and_files_outside_static(self):
         fetcher = LocalOnlyFetcher()

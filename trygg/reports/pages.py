@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
+import shapely.geometry
 from django.db.models import Avg, Count, F, FloatField, Func, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from trygg.geo.access import visible_areas
+from trygg.geo.lookup import areas_stamp
 from trygg.geo.models import Area
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
@@ -36,26 +41,68 @@ EQUATOR_M_PER_PX = 156_543.03
 
 
 def outlines(municipalities: Iterable[Municipality]) -> dict[str, Any]:
-    """Municipality boundaries and their areas as one GeoJSON FeatureCollection."""
-    municipalities = list(municipalities)
-    features: list[dict[str, Any]] = [
-        {
-            "type": "Feature",
-            "geometry": m.boundary,
-            "properties": {"kind": "boundary", "name": m.name, "municipality": m.pk},
-        }
-        for m in municipalities
-        if m.boundary
-    ]
+    """Municipality boundaries and their areas as one GeoJSON FeatureCollection, for a web map."""
+    features: list[dict[str, Any]] = []
+    for municipality in municipalities:
+        features += _outline_features(municipality)
+    return {"type": "FeatureCollection", "features": features}
+
+
+# A web map's outlines: vertices within ~1 m of the line dropped and coordinates
+# rounded to 5 decimals (~1 m). A detailed boundary or coastline would otherwise
+# put several hundred KB into every page that shows a map, built anew each time.
+OUTLINE_TOLERANCE_DEG = 0.00001
+_outline_lock = threading.Lock()
+_outline_cache: dict[Any, list[dict[str, Any]]] = {}
+OUTLINE_CACHE_SIZE = 64
+
+
+def _outline_features(municipality: Municipality) -> list[dict[str, Any]]:
+    """Kept per municipality while neither it nor any of its areas changes (areas_stamp)."""
+    key = (municipality.pk, municipality.updated_at, *areas_stamp(municipality))
+    with _outline_lock:
+        kept = _outline_cache.get(key)
+    if kept is not None:
+        return kept
+    features = (
+        [
+            {
+                "type": "Feature",
+                "geometry": _for_web(municipality.boundary),
+                "properties": {
+                    "kind": "boundary",
+                    "name": municipality.name,
+                    "municipality": municipality.pk,
+                },
+            }
+        ]
+        if municipality.boundary
+        else []
+    )
     features += [
         {
             "type": "Feature",
-            "geometry": a.geometry,
-            "properties": {"kind": "area", "name": a.name, "municipality": a.municipality_id},
+            "geometry": _for_web(geometry),
+            "properties": {"kind": "area", "name": name, "municipality": municipality.pk},
         }
-        for a in Area.objects.filter(municipality__in=municipalities)
+        for name, geometry in Area.objects.filter(municipality=municipality).values_list(
+            "name", "geometry"
+        )
     ]
-    return {"type": "FeatureCollection", "features": features}
+    with _outline_lock:
+        if len(_outline_cache) >= OUTLINE_CACHE_SIZE:
+            _outline_cache.clear()
+        _outline_cache[key] = features
+    return features
+
+
+def _for_web(geometry: dict[str, Any]) -> dict[str, Any]:
+    shape = shapely.geometry.shape(geometry)
+    simpler = shape.simplify(OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+    if simpler.is_empty:  # a sliver thinner than the tolerance: keep it as it was
+        return geometry
+    rounded = shapely.transform(simpler, lambda xy: np.round(xy, 5))
+    return dict(shapely.geometry.mapping(rounded))
 
 
 def _feature(report: Report, *, details: bool) -> dict[str, Any]:
@@ -232,7 +279,11 @@ def filter_choices(user: Any) -> FilterChoices:
     municipalities = municipalities_for(user)
     return FilterChoices(
         categories=[(c, children.get(c.pk, [])) for c in categories if c.group_id is None],
-        areas=list(visible_areas(user).select_related("municipality")),
+        areas=list(
+            visible_areas(user)
+            .select_related("municipality")
+            .defer("geometry", "municipality__boundary")  # a menu needs names only
+        ),
         organisations=list(Organisation.objects.filter(municipality__in=municipalities)),
         sources=list(Report.Source.choices),
     )

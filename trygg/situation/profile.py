@@ -41,7 +41,8 @@ RECENT_REPORTS = 20
 
 def get_area_for(user: Any, area_id: int) -> Area:
     """The area if it lies in a municipality `user` is a member of; 404 otherwise."""
-    return get_object_or_404(visible_areas(user).select_related("municipality"), pk=area_id)
+    areas = visible_areas(user).select_related("municipality").defer("municipality__boundary")
+    return get_object_or_404(areas, pk=area_id)
 
 
 @dataclass(frozen=True)

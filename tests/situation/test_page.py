@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from unittest import mock
 
 from tests.situation.test_picture import at, centrum, lugnvik
 from tests.world import TryggTestCase, sign_in
@@ -316,6 +317,19 @@ class AreaProfileTests(PageTestCase):
         self.assertContains(response, 'title="2026-W47: 7"')  # the damage strip's last week
         lugnvik = self.page(f"/lagesbild/omrade/{self.w.lugnvik.pk}/?{W47}").context["profile"]
         self.assertEqual(lugnvik.time_of_week_events, 1)
+
+    def test_a_repeat_view_takes_the_areas_counts_kept_with_the_picture(self):
+        from trygg.situation import profile
+
+        with mock.patch.object(profile, "_weekly_trend", wraps=profile._weekly_trend) as trend:
+            self.profile()
+            self.profile(user=self.w.sara)
+        self.assertEqual(trend.call_count, 1)
+
+    def test_a_new_report_in_the_area_shows_in_its_profile_at_once(self):
+        before = self.profile().context["profile"].time_of_week_events
+        self.submit(self.w.petra, "polis", [centrum("graffiti", at(2026, 47, 4, 12))])
+        self.assertEqual(self.profile().context["profile"].time_of_week_events, before + 1)
 
     def test_a_coordinator_sees_every_recent_report_with_free_text(self):
         response = self.profile()

@@ -8,7 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data, sign_in
+from tests.world import (
+    IN_THE_HOLE,
+    INSIDE_CENTRUM,
+    INSIDE_LUGNVIK,
+    OUTSIDE,
+    TryggTestCase,
+    report_data,
+    sign_in,
+)
 from trygg.geo.models import Area
 from trygg.reports import pages
 from trygg.reports.actions import submit_report, submit_reports
@@ -377,11 +385,13 @@ class MapViewTests(PageTestCase):
     def test_a_partners_counts_hold_only_reports_shared_with_the_partnership(self):
         self.spread("polis", pages.MAP_POINTS + 10)
         self.spread("polis", 40, sharing="organisation")
-        partner = self.view(self.w.sara, f"{VIEW}&zoom=10").json()
-        coordinator = self.view(self.w.petra, f"{VIEW}&zoom=10").json()
-        self.assertTrue(partner["clustered"])
-        self.assertEqual(partner["total"], pages.MAP_POINTS + 10)
-        self.assertEqual(coordinator["total"], pages.MAP_POINTS + 50)
+        self.spread("vakt", 3, sharing="organisation")  # the partner's own
+        for view in (VIEW, "bbox=14.60,63.15,14.70,63.19"):  # from the rollup, and by cell
+            partner = self.view(self.w.sara, f"{view}&zoom=10").json()
+            coordinator = self.view(self.w.petra, f"{view}&zoom=10").json()
+            self.assertTrue(partner["clustered"])
+            self.assertEqual(partner["total"], pages.MAP_POINTS + 13, view)
+            self.assertEqual(coordinator["total"], pages.MAP_POINTS + 53, view)
 
     def test_a_reporter_below_the_limit_gets_only_his_organisations_points(self):
         self.spread("polis", pages.MAP_POINTS + 10)
@@ -397,6 +407,32 @@ class MapViewTests(PageTestCase):
         self.assertLess(near["cell_m"], far["cell_m"])
         self.assertLessEqual(len(far["features"]), len(near["features"]))
         self.assertEqual(near["total"], far["total"])
+
+    def test_a_view_of_the_whole_municipality_counts_per_area_from_the_rollup(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        lat, lon = IN_THE_HOLE  # inside the municipality, outside every area
+        self.store(self.w.petra, "polis", lat=lat, lon=lon)
+        data = self.view(self.w.anna, f"{VIEW}&zoom=11").json()
+        self.assertEqual(data["grouping"], "area")
+        self.assertEqual(data["total"], pages.MAP_POINTS + 11)
+        self.assertEqual(len(data["features"]), 3)  # Centrum, Lugnvik, and one cell for the hole
+        self.assertIn(1, [f["properties"]["count"] for f in data["features"]])
+
+    def test_a_view_of_part_of_the_municipality_counts_per_grid_cell_in_the_view(self):
+        for _ in range(2):
+            self.spread("polis", pages.MAP_POINTS + 100)  # 14.610 to 14.694 east
+        part = "bbox=14.60,63.15,14.66,63.20"
+        data = self.view(self.w.anna, f"{part}&zoom=13").json()
+        self.assertEqual(data["grouping"], "grid")
+        inside = sum(1 for k in range(pages.MAP_POINTS + 100) if 14.61 + k * 0.00014 <= 14.66)
+        self.assertEqual(data["total"], 2 * inside)
+
+    def test_a_filter_the_rollup_does_not_hold_is_counted_from_the_reports(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.spread("kommun", 20)
+        organisation = self.w.orgs["polis"].pk
+        data = self.view(self.w.anna, f"{VIEW}&zoom=11&organisation={organisation}").json()
+        self.assertEqual((data["grouping"], data["total"]), ("grid", pages.MAP_POINTS + 10))
 
     def test_it_refuses_a_bad_zoom_or_a_zoom_without_a_view(self):
         for query in ("zoom=99", "zoom=x", "zoom=12"):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from trygg.partners import audit
 from trygg.partners.access import standing_of
-from trygg.partners.models import AuditEvent, Organisation
+from trygg.partners.models import AuditEvent, Municipality, Organisation
 from trygg.reports.intake import FieldError, ReportRejected
 from trygg.reports.models import Report
 from trygg.reports.records import ReportRow, report_rows
@@ -69,6 +69,29 @@ def visible_reports(user: Any) -> QuerySet[Report]:
     if not rules:
         return queryset.none()
     return queryset.filter(reduce(operator.or_, rules))
+
+
+def wholly_visible(user: Any) -> tuple[dict[int, tuple[str, ...]], QuerySet[Report]]:
+    """Where `user` sees every report, and the reports they see beyond that.
+
+    The first is, per municipality, the sharing levels of which `user` may see
+    every report (all for a coordinator, the shared ones for partners, steering
+    group and administrators), so counts of them may be read from the daily
+    rollup. The second holds the rest of `visible_reports(user)`: their own
+    organisation's reports outside those levels.
+    """
+    standing = standing_of(user)
+    every = tuple(Report.Sharing.values)
+    if standing.is_superuser:
+        return dict.fromkeys(Municipality.objects.values_list("pk", flat=True), every), (
+            Report.objects.none()
+        )
+    slices = {m: SHARED_LEVELS for m in standing.shared_view_municipalities()}
+    slices |= dict.fromkeys(standing.coordinator_municipalities(), every)
+    rest = visible_reports(user)
+    for municipality_id, levels in slices.items():
+        rest = rest.exclude(municipality_id=municipality_id, sharing__in=levels)
+    return {m: tuple(levels) for m, levels in slices.items()}, rest
 
 
 def shows_details(user: Any, report: Shown) -> bool:

@@ -6,13 +6,15 @@ import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import time as dt_time
 from typing import Any
 
 import numpy as np
 import shapely
 import shapely.geometry
-from django.db.models import Avg, Count, F, FloatField, Func, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.geo.access import visible_areas
@@ -20,10 +22,10 @@ from trygg.geo.lookup import areas_stamp
 from trygg.geo.models import Area
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
-from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.access import details_shown, visible_reports, wholly_visible
 from trygg.reports.filters import ReportFilter
 from trygg.reports.intake import FieldError, ReportRejected
-from trygg.reports.models import Category, Report
+from trygg.reports.models import Category, DailyCount, Report
 
 # The map draws at most this many points, newest first; more would make a
 # phone's browser crawl, and the list below it pages through all of them.
@@ -54,6 +56,7 @@ def outlines(municipalities: Iterable[Municipality]) -> dict[str, Any]:
 OUTLINE_TOLERANCE_DEG = 0.00001
 _outline_lock = threading.Lock()
 _outline_cache: dict[Any, list[dict[str, Any]]] = {}
+_points_cache: dict[Any, dict[int, tuple[float, float]]] = {}
 OUTLINE_CACHE_SIZE = 64
 
 
@@ -180,29 +183,122 @@ def map_view(user: Any, report_filter: ReportFilter, zoom: int) -> dict[str, Any
         data = map_features(user, ReportFilter(), ids=ids)
         return data | {"clustered": False, "limit": MAP_POINTS, "total": len(ids)}
     cell = cell_size_m(report_filter.bbox, zoom)
+    by_area = _area_features(user, report_filter)
+    if by_area is None:
+        grouping, features = "grid", _cell_features(matching, cell)
+    else:
+        # Reports outside every area have no area to stand for them: their own cells.
+        grouping, features = "area", by_area + _cell_features(matching.filter(area=None), cell)
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "clustered": True,
+        "grouping": grouping,
+        "cell_m": cell,
+        "total": sum(f["properties"]["count"] for f in features),
+        "limit": MAP_POINTS,
+        "truncated": False,
+    }
+
+
+def _count_feature(n: int, lat: float, lon: float) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"count": n},
+    }
+
+
+def _cell_features(matching: QuerySet[Report], cell: int) -> list[dict[str, Any]]:
+    """Counts per SWEREF grid cell, at the mean position of the cell's reports."""
     cells = (
         matching.annotate(cx=_CellIndex(F("x"), cell), cy=_CellIndex(F("y"), cell))
         .values("cx", "cy")
         .annotate(n=Count("id"), lat=Avg("lat"), lon=Avg("lon"))
         .values_list("n", "lat", "lon")
     )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": {"count": n},
-        }
-        for n, lat, lon in cells
-    ]
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "clustered": True,
-        "cell_m": cell,
-        "total": sum(f["properties"]["count"] for f in features),
-        "limit": MAP_POINTS,
-        "truncated": False,
-    }
+    return [_count_feature(n, lat, lon) for n, lat, lon in cells]
+
+
+def _area_features(user: Any, report_filter: ReportFilter) -> list[dict[str, Any]] | None:
+    """Counts per area from the daily rollup, or None where the rollup cannot answer exactly.
+
+    The view scans no report when it holds whole municipalities: a count per area
+    and day is then exactly the filter's, for the sharing levels of which the
+    viewer may see every report (access.wholly_visible); their own
+    organisation's other reports are counted from the table. An organisation or
+    source filter, or a time that is not a whole local day, the rollup does not
+    hold.
+    """
+    f = report_filter
+    if f.organisation or f.source or not (_whole_day(f.since) and _whole_day(f.until)):
+        return None
+    slices, rest = wholly_visible(user)
+    rest = f.apply(rest)
+    places = set(slices) | set(rest.values_list("municipality_id", flat=True).distinct())
+    if not slices or not _holds_all(f.bbox, places):
+        return None
+    counts = _rollup_counts(slices, f)
+    for area_id, n in rest.exclude(area=None).values_list("area_id").annotate(n=Count("id")):
+        counts[area_id] = counts.get(area_id, 0) + n
+    points = _area_points(places)
+    return [_count_feature(n, *points[a]) for a, n in counts.items() if n and a in points]
+
+
+def _whole_day(moment: Any) -> bool:
+    return moment is None or timezone.localtime(moment).time() == dt_time()
+
+
+def _holds_all(bbox: Any, municipality_ids: set[int]) -> bool:
+    """True if the view contains the outline of every one of the municipalities."""
+    west, south, east, north = bbox
+    for boundary in Municipality.objects.filter(pk__in=municipality_ids).values_list(
+        "boundary", flat=True
+    ):
+        if not boundary:
+            return False
+        x0, y0, x1, y1 = shapely.geometry.shape(boundary).bounds
+        if not (west <= x0 and south <= y0 and x1 <= east and y1 <= north):
+            return False
+    return bool(municipality_ids)
+
+
+def _rollup_counts(slices: dict[int, tuple[str, ...]], f: ReportFilter) -> dict[int, int]:
+    rule = Q()
+    for municipality_id, levels in slices.items():
+        rule |= Q(municipality_id=municipality_id, sharing__in=levels)
+    rows = DailyCount.objects.filter(rule).exclude(area_key=0)
+    if f.since:
+        rows = rows.filter(day__gte=timezone.localtime(f.since).date())
+    if f.until:
+        rows = rows.filter(day__lt=timezone.localtime(f.until).date())
+    if f.categories:
+        codes = list(f.categories)
+        rows = rows.filter(Q(category__code__in=codes) | Q(category__group__code__in=codes))
+    if f.area:
+        rows = rows.filter(area_key=f.area)
+    totals = rows.order_by().values_list("area_key").annotate(n=Sum("n"))
+    return {int(area): int(n) for area, n in totals}
+
+
+def _area_points(municipality_ids: set[int]) -> dict[int, tuple[float, float]]:
+    """(lat, lon) of a point inside each area, kept while the areas stay as they are."""
+    key = ("points", *sorted(municipality_ids))
+    key += tuple(areas_stamp(m) for m in sorted(municipality_ids))
+    with _outline_lock:
+        kept = _points_cache.get(key)
+    if kept is None:
+        kept = {}
+        for pk, geometry in Area.objects.filter(municipality__in=municipality_ids).values_list(
+            "pk", "geometry"
+        ):
+            point = shapely.geometry.shape(geometry).representative_point()
+            kept[pk] = (point.y, point.x)
+        with _outline_lock:
+            if len(_points_cache) >= OUTLINE_CACHE_SIZE:
+                _points_cache.clear()
+            _points_cache[key] = kept
+    return kept
 
 
 def cell_size_m(bbox: tuple[float, float, float, float], zoom: int) -> int:

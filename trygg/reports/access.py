@@ -88,10 +88,15 @@ def wholly_visible(user: Any) -> tuple[dict[int, tuple[str, ...]], QuerySet[Repo
         )
     slices = {m: SHARED_LEVELS for m in standing.shared_view_municipalities()}
     slices |= dict.fromkeys(standing.coordinator_municipalities(), every)
-    rest = visible_reports(user)
-    for municipality_id, levels in slices.items():
-        rest = rest.exclude(municipality_id=municipality_id, sharing__in=levels)
-    return {m: tuple(levels) for m, levels in slices.items()}, rest
+    # The rest, named by organisation (its index) rather than as visible minus slices,
+    # which would test every report of a coordinator's municipality to find none.
+    rest = []
+    for organisation in standing.organisations:
+        covered = slices.get(organisation.municipality_id, ())
+        if len(covered) < len(every):
+            rest.append(Q(organisation_id=organisation.pk) & ~Q(sharing__in=covered))
+    beyond = Report.objects.filter(reduce(operator.or_, rest)) if rest else Report.objects.none()
+    return {m: tuple(levels) for m, levels in slices.items()}, beyond
 
 
 def shows_details(user: Any, report: Shown) -> bool:

@@ -183,12 +183,11 @@ def map_view(user: Any, report_filter: ReportFilter, zoom: int) -> dict[str, Any
         data = map_features(user, ReportFilter(), ids=ids)
         return data | {"clustered": False, "limit": MAP_POINTS, "total": len(ids)}
     cell = cell_size_m(report_filter.bbox, zoom)
-    by_area = _area_features(user, report_filter)
+    by_area = _area_features(user, report_filter, cell)
     if by_area is None:
         grouping, features = "grid", _cell_features(matching, cell)
     else:
-        # Reports outside every area have no area to stand for them: their own cells.
-        grouping, features = "area", by_area + _cell_features(matching.filter(area=None), cell)
+        grouping, features = "area", by_area
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -220,7 +219,9 @@ def _cell_features(matching: QuerySet[Report], cell: int) -> list[dict[str, Any]
     return [_count_feature(n, lat, lon) for n, lat, lon in cells]
 
 
-def _area_features(user: Any, report_filter: ReportFilter) -> list[dict[str, Any]] | None:
+def _area_features(
+    user: Any, report_filter: ReportFilter, cell: int
+) -> list[dict[str, Any]] | None:
     """Counts per area from the daily rollup, or None where the rollup cannot answer exactly.
 
     The view scans no report when it holds whole municipalities: a count per area
@@ -239,10 +240,16 @@ def _area_features(user: Any, report_filter: ReportFilter) -> list[dict[str, Any
     if not slices or not _holds_all(f.bbox, places):
         return None
     counts = _rollup_counts(slices, f)
-    for area_id, n in rest.exclude(area=None).values_list("area_id").annotate(n=Count("id")):
-        counts[area_id] = counts.get(area_id, 0) + n
+    for area_id, n in rest.values_list("area_id").annotate(n=Count("id")):
+        counts[area_id or 0] = counts.get(area_id or 0, 0) + n
     points = _area_points(places)
-    return [_count_feature(n, *points[a]) for a, n in counts.items() if n and a in points]
+    features = [_count_feature(n, *points[a]) for a, n in counts.items() if n and a in points]
+    if counts.get(0):
+        # Reports outside every area have no area to stand for them: cells of their own,
+        # looked for only when the rollup says there are some.
+        outside = f.apply(visible_reports(user)).order_by().filter(area=None)
+        features += _cell_features(outside, cell)
+    return features
 
 
 def _whole_day(moment: Any) -> bool:
@@ -267,7 +274,7 @@ def _rollup_counts(slices: dict[int, tuple[str, ...]], f: ReportFilter) -> dict[
     rule = Q()
     for municipality_id, levels in slices.items():
         rule |= Q(municipality_id=municipality_id, sharing__in=levels)
-    rows = DailyCount.objects.filter(rule).exclude(area_key=0)
+    rows = DailyCount.objects.filter(rule)
     if f.since:
         rows = rows.filter(day__gte=timezone.localtime(f.since).date())
     if f.until:

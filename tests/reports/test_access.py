@@ -82,3 +82,19 @@ class WhoSeesWhatTests(TryggTestCase):
                 for key, want in zip(REPORTS, expected, strict=True):
                     with self.subTest(user=username, path=path, report=key):
                         self.assertEqual(self.seen(username, path, key), want)
+
+
+class VisibleReportsQueryTests(TryggTestCase):
+    def test_a_coordinators_rule_is_one_municipality_filter_that_the_time_index_can_walk(self):
+        from trygg.reports.access import visible_reports
+
+        sql = str(visible_reports(self.w.anna).query)
+        self.assertNotIn(" OR ", sql)
+        self.assertIn("municipality_id", sql)
+
+    def test_a_partners_rule_keeps_its_own_organisation_and_the_shared_reports(self):
+        from trygg.reports.access import visible_reports
+
+        sql = str(visible_reports(self.w.sara).query)
+        self.assertIn(" OR ", sql)
+        self.assertIn("sharing", sql)

@@ -17,7 +17,9 @@ from tests.world import (
     report_data,
     sign_in,
 )
-from trygg.reports.actions import submit_all_calm, submit_report
+from trygg.geo.models import Area
+from trygg.reports import pages
+from trygg.reports.actions import submit_all_calm, submit_report, submit_reports
 from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
 from trygg.situation.periods import parse_period
@@ -455,6 +457,144 @@ class MapDataTests(PageTestCase):
             pages.MAP_LIMIT = original
         self.assertEqual(len(data["features"]), 1)
         self.assertTrue(data["truncated"])
+
+
+VIEW = "bbox=14.4,63.0,14.9,63.3"  # the whole of the test world's Östersund
+
+
+class MapViewTests(PageTestCase):
+    """The list's map asks for its view (bbox and zoom): points when few match, counts when many."""
+
+    def spread(self, org, n, **overrides):
+        """`n` reports of `org` on a line through Centrum and Lugnvik, 7 m apart."""
+        lat, lon = INSIDE_CENTRUM
+        items = [report_data(lat=lat, lon=lon + k * 0.00014, **overrides) for k in range(n)]
+        submit_reports(organisation=self.w.orgs[org], by=self.w.petra, items=items)
+
+    def view(self, user, query):
+        response = self.as_user(user).get(f"/rapporter/karta.geojson?{query}")
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        return response
+
+    def test_zoomed_in_on_few_reports_it_answers_points_with_the_same_fields_as_before(self):
+        self.store(self.w.karl, "bostad", description="Klotter vid porten")
+        data = self.view(self.w.anna, f"{VIEW}&zoom=16").json()
+        self.assertFalse(data["clustered"])
+        [feature] = data["features"]
+        old = self.features_without_zoom(self.w.anna)[0]
+        self.assertEqual(feature, old)
+        self.assertEqual(feature["properties"]["description"], "Klotter vid porten")
+
+    def features_without_zoom(self, user):
+        return self.as_user(user).get(f"/rapporter/karta.geojson?{VIEW}").json()["features"]
+
+    def test_with_more_than_the_point_limit_it_answers_counts_under_300_kb(self):
+        self.spread("polis", pages.MAP_POINTS + 100)
+        response = self.view(self.w.anna, f"{VIEW}&zoom=12")
+        data = response.json()
+        self.assertTrue(data["clustered"])
+        self.assertEqual(data["total"], pages.MAP_POINTS + 100)
+        self.assertEqual(sum(f["properties"]["count"] for f in data["features"]), data["total"])
+        self.assertEqual(set(data["features"][0]["properties"]), {"count"})
+        self.assertLess(len(response.content), 300_000)
+        self.assertNotIn("description", response.content.decode())
+
+    def test_a_partners_counts_hold_only_reports_shared_with_the_partnership(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.spread("polis", 40, sharing="organisation")
+        self.spread("vakt", 3, sharing="organisation")  # the partner's own
+        for view in (VIEW, "bbox=14.60,63.15,14.70,63.19"):  # from the rollup, and by cell
+            partner = self.view(self.w.sara, f"{view}&zoom=10").json()
+            coordinator = self.view(self.w.petra, f"{view}&zoom=10").json()
+            self.assertTrue(partner["clustered"])
+            self.assertEqual(partner["total"], pages.MAP_POINTS + 13, view)
+            self.assertEqual(coordinator["total"], pages.MAP_POINTS + 53, view)
+
+    def test_a_reporter_below_the_limit_gets_only_his_organisations_points(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.store(self.w.karl, "bostad")
+        data = self.view(self.w.karl, f"{VIEW}&zoom=10").json()
+        self.assertFalse(data["clustered"])
+        self.assertEqual(len(data["features"]), 1)
+
+    def test_the_cell_grows_as_the_map_zooms_out(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        near = self.view(self.w.anna, f"{VIEW}&zoom=14").json()
+        far = self.view(self.w.anna, f"{VIEW}&zoom=8").json()
+        self.assertLess(near["cell_m"], far["cell_m"])
+        self.assertLessEqual(len(far["features"]), len(near["features"]))
+        self.assertEqual(near["total"], far["total"])
+
+    def test_a_view_of_the_whole_municipality_counts_per_area_from_the_rollup(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        lat, lon = IN_THE_HOLE  # inside the municipality, outside every area
+        self.store(self.w.petra, "polis", lat=lat, lon=lon)
+        data = self.view(self.w.anna, f"{VIEW}&zoom=11").json()
+        self.assertEqual(data["grouping"], "area")
+        self.assertEqual(data["total"], pages.MAP_POINTS + 11)
+        self.assertEqual(len(data["features"]), 3)  # Centrum, Lugnvik, and one cell for the hole
+        self.assertIn(1, [f["properties"]["count"] for f in data["features"]])
+
+    def test_a_view_of_part_of_the_municipality_counts_per_grid_cell_in_the_view(self):
+        for _ in range(2):
+            self.spread("polis", pages.MAP_POINTS + 100)  # 14.610 to 14.694 east
+        part = "bbox=14.60,63.15,14.66,63.20"
+        data = self.view(self.w.anna, f"{part}&zoom=13").json()
+        self.assertEqual(data["grouping"], "grid")
+        inside = sum(1 for k in range(pages.MAP_POINTS + 100) if 14.61 + k * 0.00014 <= 14.66)
+        self.assertEqual(data["total"], 2 * inside)
+
+    def test_a_filter_the_rollup_does_not_hold_is_counted_from_the_reports(self):
+        self.spread("polis", pages.MAP_POINTS + 10)
+        self.spread("kommun", 20)
+        organisation = self.w.orgs["polis"].pk
+        data = self.view(self.w.anna, f"{VIEW}&zoom=11&organisation={organisation}").json()
+        self.assertEqual((data["grouping"], data["total"]), ("grid", pages.MAP_POINTS + 10))
+
+    def test_it_refuses_a_bad_zoom_or_a_zoom_without_a_view(self):
+        for query in ("zoom=99", "zoom=x", "zoom=12"):
+            response = self.as_user(self.w.anna).get(f"/rapporter/karta.geojson?{query}")
+            self.assertEqual(response.status_code, 400, query)
+
+
+def densified(west, south, east, north, n=400):
+    """The rectangle's ring with `n` points on each straight side, as a digitiser may leave it."""
+    steps = [k / n for k in range(n)]
+    ring = [[west + (east - west) * t, south] for t in steps]
+    ring += [[east, south + (north - south) * t] for t in steps]
+    ring += [[east - (east - west) * t, north] for t in steps]
+    ring += [[west, north - (north - south) * t] for t in steps]
+    return [*ring, [west, south]]
+
+
+class OutlineTests(PageTestCase):
+    def setUp(self):
+        ring = densified(14.6612345678, 63.1512345678, 14.6690000001, 63.1590000001)
+        self.dense = Area.objects.create(
+            municipality=self.w.ostersund, name="Tät", kind="residential",
+            geometry={"type": "Polygon", "coordinates": [ring]},
+        )  # fmt: skip
+
+    def outline(self, name):
+        response = self.as_user(self.w.anna).get("/rapporter/")
+        features = response.context["outlines"]["features"]
+        [feature] = [f for f in features if f["properties"]["name"] == name]
+        return [list(point) for point in feature["geometry"]["coordinates"][0]]
+
+    def test_a_densified_outline_reaches_the_page_as_its_corners_rounded_to_a_metre(self):
+        ring = self.outline("Tät")
+        self.assertEqual(len(ring), 5)
+        self.assertIn([14.66123, 63.15123], ring)
+        self.assertIn([14.669, 63.159], ring)
+
+    def test_a_changed_area_shows_its_new_outline_at_once(self):
+        self.outline("Tät")
+        self.dense.geometry = {
+            "type": "Polygon",
+            "coordinates": [densified(14.67, 63.15, 14.68, 63.16)],
+        }
+        self.dense.save()
+        self.assertIn([14.68, 63.16], self.outline("Tät"))
 
 
 class ReportDetailTests(PageTestCase):

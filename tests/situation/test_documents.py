@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.test import SimpleTestCase
@@ -15,8 +16,11 @@ from tests.situation.test_picture import at, centrum, lugnvik
 from tests.world import TryggTestCase, sign_in
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
+from trygg.situation import charts
+from trygg.situation.actions import save_assessment
 from trygg.situation.models import Assessment
 from trygg.situation.pdf import LocalOnlyFetcher, css_string
+from trygg.situation.periods import parse_period
 
 WEEK = "period=2026-W47"
 CHARTS = ("trend", "trend-smal", "timeofweek", "karta")
@@ -206,6 +210,24 @@ class KnownDocumentsTests(TryggTestCase):
             want = [str(area["groups"].get(c, {}).get("current", 0)) for c in codes]
             self.assertEqual(numbers[: len(codes) + 1], [*want, str(area["total"]["current"])])
 
+    def test_the_pdf_reuses_the_charts_the_page_drew_and_is_kept_for_the_next_download(self):
+        with mock.patch.object(charts, "trend_svg", wraps=charts.trend_svg) as trend:
+            self.get(f"/lagesbild/2380/diagram/trend.svg?{WEEK}")
+            first = self.get(f"/lagesbild/2380/pdf?{WEEK}").content
+            again = self.get(f"/lagesbild/2380/pdf?{WEEK}", self.w.sara).content
+        self.assertEqual(trend.call_count, 1)
+        self.assertEqual(first, again)
+
+    @pytest.mark.system  # pdftotext
+    def test_a_changed_assessment_makes_a_new_pdf(self):
+        self.get(f"/lagesbild/2380/pdf?{WEEK}")
+        save_assessment(
+            municipality=self.w.ostersund, period=parse_period("2026-W47"), by=self.w.anna,
+            text="Lugnare i Centrum.",
+        )  # fmt: skip
+        _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
+        self.assertIn("Lugnare i Centrum.", text[0])
+
     @pytest.mark.system  # pdfinfo, pdftotext, pdftoppm (poppler-utils)
     def test_page_one_renders_to_png(self):
         data = self.anna_pdf()
@@ -224,6 +246,22 @@ class KnownDocumentsTests(TryggTestCase):
         self.w.ostersund.save(update_fields=["is_demo"])
         _, text = pdf_pages(self.get(f"/lagesbild/2380/pdf?{WEEK}").content)
         self.assertIn("Demodata", text[0])
+
+
+class StaticMapShapesTests(TryggTestCase):
+    def test_the_pdf_map_draws_a_densified_outline_by_its_corners(self):
+        from tests.reports.test_pages import densified
+        from trygg.geo.models import Area
+        from trygg.situation.staticmap import load_shapes
+
+        ring = densified(14.661, 63.151, 14.669, 63.159)
+        Area.objects.create(
+            municipality=self.w.ostersund, name="Tät", kind="residential",
+            geometry={"type": "Polygon", "coordinates": [ring]},
+        )  # fmt: skip
+        [polygon] = [p for _, name, p in load_shapes(self.w.ostersund).areas if name == "Tät"]
+        self.assertEqual(len(polygon.exterior.coords), 5)
+        self.assertAlmostEqual(polygon.area / 1e6, 0.36, delta=0.02)  # km², 400 m × 890 m
 
 
 class LocalOnlyFetcherTests(SimpleTestCase):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 from django.utils import timezone
 
@@ -384,6 +385,19 @@ class AreaProfileTests(PageTestCase):
         hot = self.profile().context["profile"].hotspots
         self.assertTrue(hot)
         self.assertEqual({c.count for c in hot}, {4})  # the cluster's cells
+
+    def test_a_repeat_view_takes_the_areas_counts_kept_with_the_picture(self):
+        from trygg.situation import profile
+
+        with mock.patch.object(profile, "_weekly_trend", wraps=profile._weekly_trend) as trend:
+            self.profile()
+            self.profile(user=self.w.sara)
+        self.assertEqual(trend.call_count, 1)
+
+    def test_a_new_report_in_the_area_shows_in_its_profile_at_once(self):
+        before = self.profile().context["profile"].time_of_week_events
+        self.submit(self.w.petra, "polis", [centrum("graffiti", at(2026, 47, 4, 12))])
+        self.assertEqual(self.profile().context["profile"].time_of_week_events, before + 1)
 
     def test_a_coordinator_sees_every_recent_report_with_free_text(self):
         response = self.profile()

@@ -84,7 +84,9 @@ def standing_of(user: Any) -> Standing:
 def municipalities_for(user: Any) -> list[Municipality]:
     """Municipalities whose aggregated picture the user may see."""
     standing = standing_of(user)
-    queryset = Municipality.objects.all()
+    # Every page asks (the demo banner): the outline, which a detailed coastline makes
+    # tens of KB of JSON, is read only where a map draws it.
+    queryset = Municipality.objects.defer("boundary")
     if not standing.is_superuser:
         queryset = queryset.filter(pk__in=standing.municipality_ids)
     return list(queryset)

@@ -2,51 +2,116 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import time as dt_time
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+import shapely
+import shapely.geometry
+from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.errors import FieldError, InputRejected
 from trygg.geo.access import visible_areas
-from trygg.geo.lookup import area_index
+from trygg.geo.lookup import area_index, areas_stamp
 from trygg.geo.models import Area
 from trygg.geo.projection import to_sweref
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
-from trygg.reports.access import details_shown, reporting_organisations, visible_reports
+from trygg.reports.access import (
+    details_shown,
+    reporting_organisations,
+    visible_reports,
+    wholly_visible,
+)
 from trygg.reports.filters import ReportFilter
-from trygg.reports.models import Category, Report
+from trygg.reports.models import Category, DailyCount, Report
 
 # The map draws at most this many points, newest first; more would make a
 # phone's browser crawl, and the list below it pages through all of them.
 MAP_LIMIT = 5000
+# The list's map asks for its view (bbox and zoom). Up to this many matching
+# reports it gets them as points (~450 bytes each with their popup); above, a
+# count per grid cell (~90 bytes), so the answer stays under ~300 KB however
+# many match.
+MAP_POINTS = 500
+CLUSTER_PX = 64  # a cell is about this many screen pixels wide at the asked zoom
+MAX_CELLS_ACROSS = 32  # and the view at most this many cells wide or high
+MAX_ZOOM = 22
+# Web Mercator: metres per pixel at the equator at zoom 0.
+EQUATOR_M_PER_PX = 156_543.03
 
 
 def outlines(municipalities: Iterable[Municipality]) -> dict[str, Any]:
-    """Municipality boundaries and their areas as one GeoJSON FeatureCollection."""
-    municipalities = list(municipalities)
-    features: list[dict[str, Any]] = [
-        {
-            "type": "Feature",
-            "geometry": m.boundary,
-            "properties": {"kind": "boundary", "name": m.name, "municipality": m.pk},
-        }
-        for m in municipalities
-        if m.boundary
-    ]
+    """Municipality boundaries and their areas as one GeoJSON FeatureCollection, for a web map."""
+    features: list[dict[str, Any]] = []
+    for municipality in municipalities:
+        features += _outline_features(municipality)
+    return {"type": "FeatureCollection", "features": features}
+
+
+# A web map's outlines: vertices within ~1 m of the line dropped and coordinates
+# rounded to 5 decimals (~1 m). A detailed boundary or coastline would otherwise
+# put several hundred KB into every page that shows a map, built anew each time.
+OUTLINE_TOLERANCE_DEG = 0.00001
+_outline_lock = threading.Lock()
+_outline_cache: dict[Any, list[dict[str, Any]]] = {}
+_points_cache: dict[Any, dict[int, tuple[float, float]]] = {}
+OUTLINE_CACHE_SIZE = 64
+
+
+def _outline_features(municipality: Municipality) -> list[dict[str, Any]]:
+    """Kept per municipality while neither it nor any of its areas changes (areas_stamp)."""
+    key = (municipality.pk, municipality.updated_at, *areas_stamp(municipality))
+    with _outline_lock:
+        kept = _outline_cache.get(key)
+    if kept is not None:
+        return kept
+    features = (
+        [
+            {
+                "type": "Feature",
+                "geometry": _for_web(municipality.boundary),
+                "properties": {
+                    "kind": "boundary",
+                    "name": municipality.name,
+                    "municipality": municipality.pk,
+                },
+            }
+        ]
+        if municipality.boundary
+        else []
+    )
     features += [
         {
             "type": "Feature",
-            "geometry": a.geometry,
-            "properties": {"kind": "area", "name": a.name, "municipality": a.municipality_id},
+            "geometry": _for_web(geometry),
+            "properties": {"kind": "area", "name": name, "municipality": municipality.pk},
         }
-        for a in Area.objects.filter(municipality__in=municipalities)
+        for name, geometry in Area.objects.filter(municipality=municipality).values_list(
+            "name", "geometry"
+        )
     ]
-    return {"type": "FeatureCollection", "features": features}
+    with _outline_lock:
+        if len(_outline_cache) >= OUTLINE_CACHE_SIZE:
+            _outline_cache.clear()
+        _outline_cache[key] = features
+    return features
+
+
+def _for_web(geometry: dict[str, Any]) -> dict[str, Any]:
+    shape = shapely.geometry.shape(geometry)
+    simpler = shape.simplify(OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+    if simpler.is_empty:  # a sliver thinner than the tolerance: keep it as it was
+        return geometry
+    rounded = shapely.transform(simpler, lambda xy: np.round(xy, 5))
+    return dict(shapely.geometry.mapping(rounded))
 
 
 def _feature(report: Report, *, details: bool) -> dict[str, Any]:
@@ -68,11 +133,18 @@ def _feature(report: Report, *, details: bool) -> dict[str, Any]:
     }
 
 
-def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
-    """The filtered reports `user` may see as GeoJSON points, newest first, capped."""
+def map_features(
+    user: Any, report_filter: ReportFilter, *, ids: list[Any] | None = None
+) -> dict[str, Any]:
+    """The filtered reports `user` may see as GeoJSON points, newest first, capped.
+
+    `ids`: only these (already found among the filtered visible ones).
+    """
+    chosen = report_filter.apply(visible_reports(user))
+    if ids is not None:
+        chosen = chosen.filter(pk__in=ids)
     reports = list(
-        report_filter.apply(visible_reports(user))
-        .select_related("category", "area")
+        chosen.select_related("category", "area")
         .defer("area__geometry")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
@@ -87,6 +159,193 @@ def map_features(user: Any, report_filter: ReportFilter) -> dict[str, Any]:
         "limit": MAP_LIMIT,
         "truncated": truncated,
     }
+
+
+def parse_zoom(raw: str | None) -> int | None:
+    """The map's zoom level from the query, or None when the request names none."""
+    if raw in (None, ""):
+        return None
+    try:
+        zoom = int(str(raw))
+    except ValueError:
+        zoom = -1
+    if not 0 <= zoom <= MAX_ZOOM:
+        raise InputRejected([FieldError(0, "zoom", _("Give a zoom level from 0 to 22."))])
+    return zoom
+
+
+def map_view(user: Any, report_filter: ReportFilter, zoom: int) -> dict[str, Any]:
+    """What the list's map shows in its view: points when few match, counts per cell when many.
+
+    Only reports `user` may see are counted (visible_reports), and a cell
+    carries nothing but its count and the mean position of those reports,
+    which the user may see one by one anyway; no free text, so no audit.
+    """
+    if report_filter.bbox is None:
+        raise InputRejected([FieldError(0, "bbox", _("A zoom level needs a bbox."))])
+    matching = report_filter.apply(visible_reports(user)).order_by()
+    ids = list(matching.values_list("pk", flat=True)[: MAP_POINTS + 1])
+    if len(ids) <= MAP_POINTS:
+        data = map_features(user, ReportFilter(), ids=ids)
+        return data | {"clustered": False, "limit": MAP_POINTS, "total": len(ids)}
+    cell = cell_size_m(report_filter.bbox, zoom)
+    by_area = _area_features(user, report_filter, cell)
+    if by_area is None:
+        grouping, features = "grid", _cell_features(matching, cell)
+    else:
+        grouping, features = "area", by_area
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "clustered": True,
+        "grouping": grouping,
+        "cell_m": cell,
+        "total": sum(f["properties"]["count"] for f in features),
+        "limit": MAP_POINTS,
+        "truncated": False,
+    }
+
+
+def _count_feature(n: int, lat: float, lon: float) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"count": n},
+    }
+
+
+def _cell_features(matching: QuerySet[Report], cell: int) -> list[dict[str, Any]]:
+    """Counts per SWEREF grid cell, at the mean position of the cell's reports."""
+    cells = (
+        matching.annotate(cx=_CellIndex(F("x"), cell), cy=_CellIndex(F("y"), cell))
+        .values("cx", "cy")
+        .annotate(n=Count("id"), lat=Avg("lat"), lon=Avg("lon"))
+        .values_list("n", "lat", "lon")
+    )
+    return [_count_feature(n, lat, lon) for n, lat, lon in cells]
+
+
+def _area_features(
+    user: Any, report_filter: ReportFilter, cell: int
+) -> list[dict[str, Any]] | None:
+    """Counts per area from the daily rollup, or None where the rollup cannot answer exactly.
+
+    The view scans no report when it holds whole municipalities: a count per area
+    and day is then exactly the filter's, for the sharing levels of which the
+    viewer may see every report (access.wholly_visible); their own
+    organisation's other reports are counted from the table. An organisation or
+    source filter, or a time that is not a whole local day, the rollup does not
+    hold.
+    """
+    f = report_filter
+    if f.organisation or f.source or not (_whole_day(f.since) and _whole_day(f.until)):
+        return None
+    slices, rest = wholly_visible(user)
+    rest = f.apply(rest)
+    places = set(slices) | set(rest.values_list("municipality_id", flat=True).distinct())
+    if not slices or not _holds_all(f.bbox, places):
+        return None
+    counts = _rollup_counts(slices, f)
+    for area_id, n in rest.values_list("area_id").annotate(n=Count("id")):
+        counts[area_id or 0] = counts.get(area_id or 0, 0) + n
+    points = _area_points(places)
+    features = [_count_feature(n, *points[a]) for a, n in counts.items() if n and a in points]
+    if counts.get(0):
+        # Reports outside every area have no area to stand for them: cells of their own,
+        # looked for only when the rollup says there are some.
+        outside = f.apply(visible_reports(user)).order_by().filter(area=None)
+        features += _cell_features(outside, cell)
+    return features
+
+
+def _whole_day(moment: Any) -> bool:
+    return moment is None or timezone.localtime(moment).time() == dt_time()
+
+
+def _holds_all(bbox: Any, municipality_ids: set[int]) -> bool:
+    """True if the view contains the outline of every one of the municipalities."""
+    west, south, east, north = bbox
+    for boundary in Municipality.objects.filter(pk__in=municipality_ids).values_list(
+        "boundary", flat=True
+    ):
+        if not boundary:
+            return False
+        x0, y0, x1, y1 = shapely.geometry.shape(boundary).bounds
+        if not (west <= x0 and south <= y0 and x1 <= east and y1 <= north):
+            return False
+    return bool(municipality_ids)
+
+
+def _rollup_counts(slices: dict[int, tuple[str, ...]], f: ReportFilter) -> dict[int, int]:
+    rule = Q()
+    for municipality_id, levels in slices.items():
+        rule |= Q(municipality_id=municipality_id, sharing__in=levels)
+    rows = DailyCount.objects.filter(rule)
+    if f.since:
+        rows = rows.filter(day__gte=timezone.localtime(f.since).date())
+    if f.until:
+        rows = rows.filter(day__lt=timezone.localtime(f.until).date())
+    if f.categories:
+        codes = list(f.categories)
+        rows = rows.filter(Q(category__code__in=codes) | Q(category__group__code__in=codes))
+    if f.area:
+        rows = rows.filter(area_key=f.area)
+    totals = rows.order_by().values_list("area_key").annotate(n=Sum("n"))
+    return {int(area): int(n) for area, n in totals}
+
+
+def _area_points(municipality_ids: set[int]) -> dict[int, tuple[float, float]]:
+    """(lat, lon) of a point inside each area, kept while the areas stay as they are."""
+    key = ("points", *sorted(municipality_ids))
+    key += tuple(areas_stamp(m) for m in sorted(municipality_ids))
+    with _outline_lock:
+        kept = _points_cache.get(key)
+    if kept is None:
+        kept = {}
+        for pk, geometry in Area.objects.filter(municipality__in=municipality_ids).values_list(
+            "pk", "geometry"
+        ):
+            point = shapely.geometry.shape(geometry).representative_point()
+            kept[pk] = (point.y, point.x)
+        with _outline_lock:
+            if len(_points_cache) >= OUTLINE_CACHE_SIZE:
+                _points_cache.clear()
+            _points_cache[key] = kept
+    return kept
+
+
+def cell_size_m(bbox: tuple[float, float, float, float], zoom: int) -> int:
+    """Grid cell side in SWEREF metres: CLUSTER_PX at `zoom`, a power of two so levels nest.
+
+    At least 1/MAX_CELLS_ACROSS of the view, so a wide view at a high zoom
+    cannot ask for a million cells.
+    """
+    west, south, east, north = bbox
+    latitude = math.radians(max(-85.0, min(85.0, (south + north) / 2)))
+    per_px = EQUATOR_M_PER_PX * math.cos(latitude) / 2**zoom
+    across = max((east - west) * 111_320 * math.cos(latitude), (north - south) * 110_574)
+    wanted = max(CLUSTER_PX * per_px, across / MAX_CELLS_ACROSS, 1.0)
+    return int(2 ** math.ceil(math.log2(wanted)))
+
+
+class _CellIndex(Func):
+    """floor(value / size): the grid column or row of a SWEREF coordinate."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, size: int) -> None:
+        super().__init__(expression)
+        self.size = int(size)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = f"FLOOR(%(expressions)s / {self.size}.0)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite may be built without FLOOR; SWEREF 99 TM coordinates in Sweden
+        # are positive, so truncating to an integer is the floor.
+        template = f"CAST(%(expressions)s / {self.size}.0 AS INTEGER)"
+        return Func.as_sql(self, compiler, connection, template=template, **extra)
 
 
 @dataclass(frozen=True)
@@ -143,7 +402,11 @@ def filter_choices(user: Any) -> FilterChoices:
         categories=[
             (c, children.get(c.pk, [])) for c in categories if c.group_id is None and c.is_incident
         ],
-        areas=list(visible_areas(user).select_related("municipality")),
+        areas=list(
+            visible_areas(user)
+            .select_related("municipality")
+            .defer("geometry", "municipality__boundary")  # a menu needs names only
+        ),
         organisations=list(Organisation.objects.filter(municipality__in=municipalities)),
         sources=list(Report.Source.choices),
         statuses=list(Report.Status.choices),

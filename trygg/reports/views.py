@@ -127,12 +127,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def map_data(request: HttpRequest) -> JsonResponse:
+    """The list's map data: the view's points or cell counts (with zoom), else capped points."""
     report_filter, errors = _filter_from(request)
     if report_filter is None:
         return JsonResponse({"errors": errors}, status=400)
-    return JsonResponse(
-        pages.map_features(request.user, report_filter), content_type="application/geo+json"
-    )
+    try:
+        zoom = pages.parse_zoom(request.GET.get("zoom"))
+        data = (
+            pages.map_features(request.user, report_filter)
+            if zoom is None
+            else pages.map_view(request.user, report_filter, zoom)
+        )
+    except InputRejected as rejected:
+        return JsonResponse({"errors": {e.field: e.message for e in rejected.errors}}, status=400)
+    return JsonResponse(data, content_type="application/geo+json")
 
 
 @login_required

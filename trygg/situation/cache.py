@@ -42,7 +42,7 @@ T = TypeVar("T")
 
 
 @dataclass
-class _Entry:
+class Kept:
     born: float  # _clock() when the build began
     built_at: datetime  # the same moment by the clock the rollup's changed_at uses
     checked: float  # when the rollup last said nothing counted had changed
@@ -51,11 +51,26 @@ class _Entry:
     until: date  # exclusive: the picture counts no day from here on (counted_until)
     picture: Picture
     renders: dict[Hashable, Any] = field(default_factory=dict)
-    rendering: threading.Lock = field(default_factory=threading.Lock)
+    rendering: threading.Lock = field(default_factory=threading.Lock)  # guards `gates`
+    gates: dict[Hashable, threading.Lock] = field(default_factory=dict)
+
+    def render(self, name: Hashable, render: Callable[[Picture], T]) -> T:
+        """`render(self.picture)`, made once per `name` and kept with the picture.
+
+        One lock per name: the PDF renders the charts it embeds through here
+        while its own name is being made, and two requests for the same chart
+        draw it once.
+        """
+        with self.rendering:
+            gate = self.gates.setdefault(name, threading.Lock())
+        with gate:
+            if name not in self.renders:
+                self.renders[name] = render(self.picture)
+            return self.renders[name]  # type: ignore[no-any-return]
 
 
 _lock = threading.Lock()
-_entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+_entries: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
 # One build at a time per key: when a dozen requests miss the same week at once,
 # one builds and the rest wait for it instead of each building it on the same cores.
 _building: dict[tuple[Any, ...], threading.Lock] = {}
@@ -77,14 +92,19 @@ def rendered_for(
 
     `name` must tell apart everything besides the picture that `render` uses.
     """
-    entry = _entry(municipality, period, categories)
-    with entry.rendering:
-        if name not in entry.renders:
-            entry.renders[name] = render(entry.picture)
-        return entry.renders[name]  # type: ignore[no-any-return]
+    return _entry(municipality, period, categories).render(name, render)
 
 
-def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> _Entry:
+def kept_for(municipality: Any, period: Period, categories: tuple[str, ...] = ()) -> Kept:
+    """The kept picture with its renders, for a response that renders several things from it.
+
+    Everything rendered through one `kept_for` comes from the same picture,
+    even when the cache renews it meanwhile.
+    """
+    return _entry(municipality, period, categories)
+
+
+def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> Kept:
     seconds = settings.SITUATION_CACHE_SECONDS
     if seconds <= 0:
         return _build(municipality, period, categories)
@@ -112,7 +132,7 @@ def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> _E
                     del _building[key]
 
 
-def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
+def _fresh_entry(key: tuple[Any, ...], seconds: float) -> Kept | None:
     with _lock:
         hit = _entries.get(key)
     if hit is None or not _fresh(hit, seconds):
@@ -123,15 +143,15 @@ def _fresh_entry(key: tuple[Any, ...], seconds: float) -> _Entry | None:
     return hit
 
 
-def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> _Entry:
+def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> Kept:
     # Generation and times are taken before building: a write during the build is newer.
     generation, born, built_at = rollup.generation(), _clock(), timezone.now()
     picture = build_picture(municipality, period, categories)
     until = counted_until(period)
-    return _Entry(born, built_at, born, generation, municipality.pk, until, picture)
+    return Kept(born, built_at, born, generation, municipality.pk, until, picture)
 
 
-def _fresh(entry: _Entry, seconds: float) -> bool:
+def _fresh(entry: Kept, seconds: float) -> bool:
     now = _clock()
     if now - entry.born > MAX_AGE_SECONDS or not _unchanged_here(entry):
         return False
@@ -143,7 +163,7 @@ def _fresh(entry: _Entry, seconds: float) -> bool:
     return True
 
 
-def _unchanged_here(entry: _Entry) -> bool:
+def _unchanged_here(entry: Kept) -> bool:
     """True unless this process wrote, since the entry was built, a day the picture counts."""
     generation = rollup.generation()
     if entry.generation == generation:

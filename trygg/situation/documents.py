@@ -17,7 +17,7 @@ from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
 from trygg.situation.access import get_partnership_for
-from trygg.situation.cache import picture_for
+from trygg.situation.cache import Kept, kept_for
 from trygg.situation.models import Assessment
 from trygg.situation.pdf import render_pdf
 from trygg.situation.picture import Picture
@@ -35,11 +35,21 @@ CHARTS: dict[str, Chart] = {
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def _picture(request: HttpRequest, code: str) -> tuple[Municipality, Picture]:
-    """The picture the query asks for; 404 for non-members, InputRejected for a bad query."""
+# The charts the PDF embeds (the narrow trend is for phones only).
+PDF_CHARTS = ("karta", "timeofweek", "trend")
+
+
+def _kept(request: HttpRequest, code: str) -> tuple[Municipality, Kept]:
+    """The kept picture the query asks for; 404 for non-members, InputRejected for a bad query."""
     municipality = get_partnership_for(request.user, code)
     selection = parse_selection(municipality, request.GET)
-    return municipality, picture_for(municipality, selection.period, selection.categories)
+    return municipality, kept_for(municipality, selection.period, selection.categories)
+
+
+def chart_svg(kept: Kept, municipality: Municipality, name: str) -> str:
+    """A chart of the kept picture, drawn once and kept with it for the page and the PDF."""
+    draw = CHARTS[name]
+    return kept.render(("svg", name), lambda picture: draw(picture, municipality))
 
 
 def _rejected(rejected: InputRejected) -> HttpResponse:
@@ -51,14 +61,13 @@ def _rejected(rejected: InputRejected) -> HttpResponse:
 @require_GET
 def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
     """One chart of the lägesbild as SVG: trend, timeofweek or karta."""
-    draw = CHARTS.get(name)
-    if draw is None:
+    if name not in CHARTS:
         raise Http404("No such chart")
     try:
-        municipality, picture = _picture(request, code)
+        municipality, kept = _kept(request, code)
     except InputRejected as rejected:
         return _rejected(rejected)
-    response = HttpResponse(draw(picture, municipality), content_type="image/svg+xml")
+    response = HttpResponse(chart_svg(kept, municipality, name), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SVG_POLICY
     # A partnership's counts: never kept (the middleware says so for every logged-in answer).
@@ -72,14 +81,18 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The lägesbild as a PDF document for the meeting, downloaded as a file."""
     try:
-        municipality, picture = _picture(request, code)
+        municipality, kept = _kept(request, code)
     except InputRejected as rejected:
         return _rejected(rejected)
+    picture = kept.picture
     assessment = Assessment.objects.filter(
         municipality=municipality, period_key=picture.period.key
     ).first()
-    shapes = staticmap.load_shapes(municipality)
-    response = HttpResponse(render_pdf(picture, assessment, shapes), content_type="application/pdf")
+    svgs = {name: chart_svg(kept, municipality, name) for name in PDF_CHARTS}
+    # The document is kept too: a repeat download, the assessment unchanged, is not laid out again.
+    version = (assessment.pk, assessment.updated_at) if assessment else None
+    data = kept.render(("pdf", version), lambda p: render_pdf(p, assessment, svgs=svgs))
+    response = HttpResponse(data, content_type="application/pdf")
     filename = f"lagesbild-{picture.municipality_code}-{picture.period.key}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

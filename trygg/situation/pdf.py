@@ -124,8 +124,19 @@ def _is_static_file(url: str) -> bool:
     return Path(url2pathname(parts.path)).resolve().is_relative_to(STATIC_DIR)
 
 
-def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) -> dict[str, Any]:
-    """Everything the template shows, formatted, from the one picture."""
+def draw_charts(picture: Picture, shapes: Any) -> dict[str, str]:
+    """The three charts as SVG, drawn from `picture` (the PDF's view takes the kept ones)."""
+    return {
+        "karta": staticmap.static_map_svg(picture, shapes),
+        "timeofweek": charts.time_of_week_svg(picture),
+        "trend": charts.trend_svg(picture),
+    }
+
+
+def pdf_context(
+    picture: Picture, assessment: Assessment | None, svgs: dict[str, str]
+) -> dict[str, Any]:
+    """Everything the template shows, formatted, from the one picture and its charts."""
     return {
         "picture": picture,
         "assessment": assessment,
@@ -139,9 +150,9 @@ def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) ->
         "areas": area_rows(picture),
         "rising": rising_rows(picture),
         "mark_kinds": KINDS,
-        "map": svg_data_uri(staticmap.static_map_svg(picture, shapes)),
-        "time_of_week": svg_data_uri(charts.time_of_week_svg(picture)),
-        "trend": svg_data_uri(charts.trend_svg(picture)),
+        "map": svg_data_uri(svgs["karta"]),
+        "time_of_week": svg_data_uri(svgs["timeofweek"]),
+        "trend": svg_data_uri(svgs["trend"]),
         "hotspot_count": sum(1 for h in picture.hotspots if h.level > 0),
         "wide_table": len(picture.groups) > 6,
         "ratio_unbounded": not math.isfinite(picture.total.ratio),
@@ -149,12 +160,22 @@ def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) ->
 
 
 def render_pdf(
-    picture: Picture, assessment: Assessment | None, shapes: staticmap.MapShapes | None = None
+    picture: Picture,
+    assessment: Assessment | None,
+    shapes: staticmap.MapShapes | None = None,
+    *,
+    svgs: dict[str, str] | None = None,
 ) -> bytes:
-    """The lägesbild of `picture` as PDF bytes; the map's shapes are loaded if not given."""
-    if shapes is None:
-        municipality = Municipality.objects.get(code=picture.municipality_code)
-        shapes = staticmap.load_shapes(municipality)
-    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, shapes))
+    """The lägesbild of `picture` as PDF bytes.
+
+    `svgs`: the charts already drawn from this picture (documents.chart_svg keeps
+    them); drawn here when not given, with the map's shapes loaded if not given.
+    """
+    if svgs is None:
+        if shapes is None:
+            municipality = Municipality.objects.get(code=picture.municipality_code)
+            shapes = staticmap.load_shapes(municipality)
+        svgs = draw_charts(picture, shapes)
+    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, svgs))
     document = HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher())
     return bytes(document.write_pdf())

@@ -26,7 +26,7 @@ from trygg.geo.models import Area
 from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.situation import queries
-from trygg.situation.cache import picture_for
+from trygg.situation.cache import kept_for
 from trygg.situation.picture import (
     TREND_WEEKS,
     AreaLine,
@@ -41,7 +41,8 @@ RECENT_REPORTS = 20
 
 def get_area_for(user: Any, area_id: int) -> Area:
     """The area if it lies in a municipality `user` is a member of; 404 otherwise."""
-    return get_object_or_404(visible_areas(user).select_related("municipality"), pk=area_id)
+    areas = visible_areas(user).select_related("municipality").defer("municipality__boundary")
+    return get_object_or_404(areas, pk=area_id)
 
 
 @dataclass(frozen=True)
@@ -66,24 +67,42 @@ class AreaProfile:
 def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
     """The profile of `area` for `selection`, as `user` may see it."""
     municipality = area.municipality
-    picture = picture_for(municipality, selection.period, selection.categories)
+    kept = kept_for(municipality, selection.period, selection.categories)
+    picture = kept.picture
     taxonomy = queries.Taxonomy.load()
     ids = taxonomy.incident_ids(selection.categories)
     line = next((a for a in picture.areas if a.area_id == area.pk), None)
-    weeks, trend = _weekly_trend(area, selection, ids, taxonomy)
-    start, end = _area_times(area, selection, ids)
-    tow = time_of_week(start, end)
+    # The area's own counts cover the picture's period and trend weeks, so they stay
+    # right exactly as long as the kept picture does: kept with it, per area.
+    series = kept.render(("area", area.pk), lambda _p: _area_series(area, selection, ids, taxonomy))
     return AreaProfile(
         area=area,
         picture=picture,
         line=line or _empty_line(area, picture),
-        trend_weeks=weeks,
-        trend=trend,
-        time_of_week=tow.matrix.round(3).tolist(),
-        time_of_week_events=tow.n_events,
+        trend_weeks=series.weeks,
+        trend=series.trend,
+        time_of_week=series.time_of_week,
+        time_of_week_events=series.time_of_week_events,
         hotspots=_inside(area, picture.hotspots),
         recent=_recent(user, area, selection, ids),
     )
+
+
+@dataclass(frozen=True)
+class _AreaSeries:
+    weeks: list[str]
+    trend: dict[str, list[int]]
+    time_of_week: list[list[float]]
+    time_of_week_events: int
+
+
+def _area_series(
+    area: Area, selection: Selection, ids: list[int], taxonomy: queries.Taxonomy
+) -> _AreaSeries:
+    weeks, trend = _weekly_trend(area, selection, ids, taxonomy)
+    start, end = _area_times(area, selection, ids)
+    tow = time_of_week(start, end)
+    return _AreaSeries(weeks, trend, tow.matrix.round(3).tolist(), tow.n_events)
 
 
 def _empty_line(area: Area, picture: Picture) -> AreaLine:

@@ -49,12 +49,24 @@ class MapShapes:
     areas: list[tuple[int, str, BaseGeometry]]  # id, name, polygon
 
 
+# Vertices within a metre of the line are dropped before drawing: no print shows
+# them, and an outline densified to thousands of points made the map SVG, and the
+# PDF's time to draw it, several times larger.
+DRAW_TOLERANCE_M = 1.0
+
+
 def load_shapes(municipality: Any) -> MapShapes:
     """The outline and the area polygons of `municipality`, projected for drawing."""
     rows = municipality.areas.values_list("id", "name", "geometry")
-    areas = [(pk, name, geometry_to_sweref(g)) for pk, name, g in rows]
-    boundary = geometry_to_sweref(municipality.boundary) if municipality.boundary else None
+    areas = [(pk, name, _for_drawing(g)) for pk, name, g in rows]
+    boundary = _for_drawing(municipality.boundary) if municipality.boundary else None
     return MapShapes(boundary=boundary, areas=areas)
+
+
+def _for_drawing(geometry: dict[str, Any]) -> BaseGeometry:
+    projected = geometry_to_sweref(geometry)
+    simpler = projected.simplify(DRAW_TOLERANCE_M, preserve_topology=True)
+    return projected if simpler.is_empty else simpler
 
 
 def static_map_svg(picture: Picture, shapes: MapShapes) -> str:

@@ -39,11 +39,11 @@ check: $(VENV)/.installed
 	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -n 2 -m "not browser and not slow and not system"
 
 test-sqlite: $(VENV)/.installed system node_modules/.installed
-	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -n 2 --dist loadfile
+	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -n 2 --dist loadgroup
 
 # Starts a throwaway PostgreSQL cluster unless DATABASE_URL already names one.
 test-postgres: $(VENV)/.installed system node_modules/.installed
-	$(PY) tools/with_postgres.py $(PY) -m pytest -n 2 --dist loadfile
+	$(PY) tools/with_postgres.py $(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check trygg tests bench tools

@@ -15,7 +15,7 @@ import pytest
 from bench import durability
 
 # gunicorn killed and restarted: tens of seconds; make test runs it, make check does not.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("durability")]  # one kill run per suite
 
 
 def _kind_of_this_run() -> str:

@@ -35,7 +35,8 @@ NGINX = Path("/usr/sbin/nginx")
 CLIENT = "127.0.0.2"  # Anna's address; nginx reaches gunicorn from 127.0.0.1
 HOST = "localhost"
 
-pytestmark = [pytest.mark.slow, pytest.mark.system]  # nginx, openssl
+# nginx and openssl; the tests share one server set-up, so they run on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.system, pytest.mark.xdist_group("nginx")]
 
 
 class FromAddress(HTTPAdapter):

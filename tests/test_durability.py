@@ -24,7 +24,7 @@ def _kind_of_this_run() -> str:
     return "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per run, however xdist interleaves other files
 def killed_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("durability")
     return durability.measure(_kind_of_this_run(), tmp, clients=5, seconds=4.0)

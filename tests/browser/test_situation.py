@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_report_flow import log_in
-from tests.situation.test_picture import at, centrum, lugnvik
+from tests.situation.test_picture import at, centrum, cluster, lugnvik
 from tests.world import build_world
 from trygg.reports.actions import submit_reports
 
@@ -19,8 +19,10 @@ pytestmark = [
 
 
 def seed(world):
-    """Week 47: six graffiti at Saturday 02:00 in Centrum; week 46: one noise on a Wednesday."""
+    """Week 47: six graffiti at Saturday 02:00 in Centrum and a block of litter in its east
+    (a hot spot the permutation test supports); week 46: one noise on a Wednesday."""
     items = [centrum("graffiti", at(2026, 47, 6, 2)) for _ in range(6)]
+    items += cluster(world.ostersund, "littering", at(2026, 47, 2, 10))
     items += [lugnvik("noise", at(2026, 47, 3, 22))]
     items += [lugnvik("noise", at(2026, 46, 3, 20))]
     items += [centrum("graffiti", at(2026, 43 + k, 2, 14)) for k in range(3)]

@@ -126,7 +126,9 @@ def wait_for(url: str, session: requests.Session, seconds: float = 90.0) -> None
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
+# Session scope: on a worker that also runs other files in between, a module fixture
+# would be set up again each time the worker comes back to this file.
+@pytest.fixture(scope="session")
 def production(tmp_path_factory):
     """(https base URL, http base URL, session as Anna's browser, setup facts, env)."""
     tmp = tmp_path_factory.mktemp("nginx")

@@ -300,3 +300,54 @@ def save_evaluation(*, measure: Measure, by: Any, effect: Effect) -> Evaluation:
         measure=measure, actor=evaluation.by, field="evaluation", new=str(evaluation.pk)
     )
     return evaluation
+
+
+def conclusion_labels() -> dict[str, str]:
+    """What each conclusion code of trygg.analysis.effect says, in words."""
+    return {
+        TOO_FEW: _("too few events to draw conclusions"),
+        "reduction": _("fewer reports than expected: a significant reduction"),
+        "increase": _("more reports than expected: a significant increase"),
+        "no_significant_change": _("no significant change"),
+        "no_success": _("the treated area did not do better than the comparison area"),
+        "diffusion_exceeds_treatment": _("diffusion of benefit larger than the effect itself"),
+        "diffusion_of_benefits": _("diffusion of benefit: the buffer fell too"),
+        "no_displacement_or_diffusion": _("neither displacement nor diffusion"),
+        "displacement": _("displacement: part of the reduction moved to the buffer"),
+        "displacement_exceeds_treatment": _("displacement larger than the reduction"),
+    }
+
+
+def presentation(results: dict[str, Any]) -> dict[str, Any]:
+    """A stored or fresh evaluation's results as the page shows them.
+
+    Numbers whose conclusion is "too few events" are left out, so the page
+    never shows an estimate it says cannot carry a conclusion.
+    """
+    labels = conclusion_labels()
+    zone_names = {
+        "treated": _("Treated area"),
+        "buffer": _("Buffer"),
+        "comparison": _("Comparison area"),
+    }
+    rows = [
+        {"name": zone_names[z], "counts": [results["counts"][z][w] for w in WINDOWS],
+         "rates": [results["rates"][z][w] for w in WINDOWS]}
+        for z in ZONES
+    ]  # fmt: skip
+    tests = []
+    for key, title in (
+        ("did", _("Difference in differences (treated against comparison)")),
+        ("net", _("The same, net of the buffer's change")),
+        ("last_year", _("The same windows a year earlier, without the measure")),
+    ):
+        stats = results[key]
+        shown = stats if stats["conclusion"] != TOO_FEW else None
+        tests.append({"title": title, "stats": shown, "reading": labels[stats["conclusion"]]})
+    quotient = results["wdq"]
+    return {
+        "rows": rows,
+        "tests": tests,
+        "wdq": quotient if quotient["interpretation"] != TOO_FEW else None,
+        "wdq_reading": labels[quotient["interpretation"]],
+    }

@@ -1,0 +1,13 @@
+"""URLs of a measure's effect and of steering presence (included under /atgarder/)."""
+
+from django.urls import path
+
+from trygg.measures import effect_views
+
+app_name = "measures_effect"
+
+urlpatterns = [
+    path("<int:measure_id>/utvardera/", effect_views.evaluate, name="evaluate"),
+    path("<int:measure_id>/utvardera/spara", effect_views.save, name="save"),
+    path("<int:measure_id>/utvarderingar/", effect_views.evaluations, name="evaluations"),
+]

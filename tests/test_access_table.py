@@ -104,6 +104,10 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "measures_effect:evaluate": ("GET", "/atgarder/{measure}/utvardera/", (L, D, D, D, O, D, H, H)),
     "measures_effect:save": ("POST", "/atgarder/{measure}/utvardera/spara", (L, D, D, D, M, D, H, H)),  # noqa: E501
     "measures_effect:evaluations": ("GET", "/atgarder/{measure}/utvarderingar/", (L, D, O, O, O, O, H, H)),  # noqa: E501
+    # Planera närvaro: every member of the partnership; coordinators create the measure.
+    "measures_effect:presence": ("GET", "/atgarder/narvaro/{code}/", (L, O, O, O, O, O, H, H)),
+    "measures_effect:presence_map": ("GET", "/atgarder/narvaro/{code}/karta.geojson", (L, O, O, O, O, O, H, H)),  # noqa: E501
+    "measures_effect:presence_create": ("POST", "/atgarder/narvaro/{code}/skapa", (L, D, D, D, M, D, H, H)),  # noqa: E501
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),

@@ -31,6 +31,7 @@ from trygg.reports.actions import ALL_CALM
 from trygg.reports.models import Category, Report
 from trygg.situation import queries
 from trygg.situation.geometry import cell_polygon, study_area
+from trygg.situation.picture import HOTSPOT_ALPHA
 
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 52
@@ -142,7 +143,10 @@ def ranked_places(
     study = study_area(municipality)
     grid, mask = study.grid, study.mask
     counts = bin_points(x, y, grid, mask=mask).counts
-    hot = gi_star(counts, mask=mask, radius_cells=1, permutations="exact", hot_needs_events=True)
+    hot = gi_star(
+        counts, mask=mask, radius_cells=1, permutations="exact", alpha=HOTSPOT_ALPHA,
+        hot_needs_events=True,
+    )  # fmt: skip
     flat = counts.ravel()
     order = np.lexsort((np.arange(flat.size), -flat))[:top]
     places = []

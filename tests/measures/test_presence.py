@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from tests.situation.test_picture import cluster
 from tests.world import INSIDE_LUGNVIK, TryggTestCase, report_data, sign_in
 from trygg.measures.models import Measure
 from trygg.measures.presence import plan
@@ -104,3 +105,24 @@ class PresencePlanTests(TryggTestCase):
         self.assertFalse(Measure.objects.exists())
         sign_in(self.client, self.w.erik)
         self.assertEqual(self.client.get("/atgarder/narvaro/2380/").status_code, 404)
+
+
+class PresenceHotSpotTests(TryggTestCase):
+    """A 3 × 3 block of cells with four reports each (tests/situation's `cluster`), and one
+    report elsewhere: the block's cells lead the ranking and Gi* calls its centre hot."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.today = timezone.localdate()
+        when = local(cls.today - timedelta(days=3), 21)
+        items = [*cluster(cls.w.ostersund, "graffiti", when), lugnvik("graffiti", when)]
+        submit_reports(organisation=cls.w.orgs["polis"], by=cls.w.petra, items=items)
+
+    def test_the_cluster_leads_and_its_centre_is_a_hot_spot(self):
+        places = plan(self.w.ostersund, today=self.today).places
+        self.assertEqual([p.count for p in places], [4] * 9 + [1])
+        grid = {(p.x, p.y): p for p in places[:9]}
+        xs, ys = sorted({x for x, _ in grid}), sorted({y for _, y in grid})
+        self.assertTrue(grid[(xs[1], ys[1])].hot)
+        self.assertFalse(places[-1].hot)

@@ -172,6 +172,11 @@ def handles(user: Any, report: Shown) -> bool:
     return standing.is_superuser or report.municipality_id in standing.coordinator_municipalities()
 
 
+def may_change(user: Any, report: Report) -> bool:
+    """True if `user` may change the report at all: as its handler, or as its reporter."""
+    return handles(user, report) or owns(user, report)
+
+
 def edit_deadline(report: Report) -> datetime:
     return report.reported_at + timedelta(hours=settings.REPORT_EDIT_HOURS)
 

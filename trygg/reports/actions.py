@@ -561,3 +561,27 @@ def correct_report(
             rollup.remove(old_cell)
             rollup.add(new_cell)
     return report
+
+
+@transaction.atomic
+def handle_report(
+    *, report: Report, by: Any, status: str | None = None, flagged: bool | None = None,
+    comment: str = "",
+) -> Report:  # fmt: skip
+    """One request's changes together, all or none: a status, the flag, a comment.
+
+    A withdrawal is the reporter's and comes alone; the rest are a coordinator's.
+    """
+    if status == Report.Status.WITHDRAWN:
+        if flagged is not None or comment.strip():
+            raise HandlingRefused(_("A withdrawal comes without flag or comment."), "status")
+        return withdraw_report(report=report, by=by)
+    if status is None and flagged is None and not comment.strip():
+        raise HandlingRefused(_("Give a status, a flag or a comment."), "status")
+    if status is not None:
+        report = change_report_status(report=report, by=by, to=status, comment=comment)
+    elif comment.strip():
+        comment_on_report(report=report, by=by, text=comment)
+    if flagged is not None:
+        report = flag_for_discussion(report=report, by=by, flagged=flagged)
+    return report

@@ -68,6 +68,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "reports:status": ("POST", "/rapporter/{report}/status/", (L, M, D, D, M, D, H, H)),
     "reports:comment": ("POST", "/rapporter/{report}/kommentar/", (L, D, D, D, M, D, H, H)),
     "reports:link_measure": ("POST", "/rapporter/{report}/atgard/", (L, D, D, D, M, D, H, H)),
+    # Correcting: only karl, who sent it (within REPORT_EDIT_HOURS).
+    "reports:correct": ("GET", "/rapporter/{report}/ratta/", (L, O, D, D, D, D, H, H)),
     # Own profile, tokens, second factor: each person their own.
     "partners:profile": ("GET", "/profil/", (L, O, O, O, O, O, O, O)),
     "partners:create_token": ("POST", "/profil/nycklar/", (L, I, I, I, I, I, I, I)),

@@ -171,3 +171,45 @@ class HandlingApiTests(TryggTestCase):
             [{"id": measure.pk, "title": "Belysning", "status": "proposed",
               "status_name": answer["measures"][0]["status_name"]}],
         )  # fmt: skip
+
+
+@override_settings(LANGUAGE_CODE="sv")
+class CorrectionPageTests(TryggTestCase):
+    def setUp(self):
+        self.report, _ = submit_report(
+            organisation=self.w.orgs["bostad"], by=self.w.karl,
+            data=report_data(description="Klotter", persons=2),
+        )  # fmt: skip
+        self.url = f"/rapporter/{self.report.pk}/ratta/"
+        sign_in(self.client, self.w.karl)
+
+    def form_data(self, **changes):
+        form = self.client.get(self.url).context["form"]
+        data = {name: form[name].value() for name in form.fields}
+        data = {k: "" if v is None else v for k, v in data.items()}
+        data.update(changes)
+        return data
+
+    def test_the_reporter_corrects_and_only_what_changed_is_recorded(self):
+        response = self.client.post(self.url, self.form_data(description="Klotter, 070-123 45 67"))
+        self.assertRedirects(response, f"/rapporter/{self.report.pk}/")
+        self.report.refresh_from_db()
+        self.assertIn("[telefonnummer]", self.report.description)
+        event = self.report.history.get()
+        self.assertEqual((event.what, event.old), ("correction", "description"))
+        self.assertEqual(event.previous["description"], "Klotter")
+        page = self.client.get(f"/rapporter/{self.report.pk}/").content.decode()
+        self.assertIn(
+            "karl rättade rapporten (anteckning); den tidigare versionen finns kvar.", page
+        )
+
+    def test_a_bad_correction_is_shown_at_its_field_and_changes_nothing(self):
+        response = self.client.post(self.url, self.form_data(persons="-3"))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors["persons"])
+        self.assertFalse(self.report.history.exists())
+
+    @override_settings(REPORT_EDIT_HOURS=0)
+    def test_after_the_window_the_page_says_so(self):
+        response = self.client.get(self.url, follow=True)
+        self.assertContains(response, "Rapporten kan inte längre ändras.")

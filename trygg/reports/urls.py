@@ -15,4 +15,5 @@ urlpatterns = [
     path("rapporter/<uuid:report_id>/status/", views.change_status, name="status"),
     path("rapporter/<uuid:report_id>/kommentar/", views.add_comment, name="comment"),
     path("rapporter/<uuid:report_id>/atgard/", views.link_measure, name="link_measure"),
+    path("rapporter/<uuid:report_id>/ratta/", views.correct, name="correct"),
 ]

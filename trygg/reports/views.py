@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,13 +21,14 @@ from trygg.reports import access, pages
 from trygg.reports.actions import (
     HandlingRefused,
     comment_on_report,
+    correct_report,
     handle_report,
     link_to_measure,
     submit_all_calm,
     submit_report,
 )
 from trygg.reports.filters import ReportFilter, parse_filter
-from trygg.reports.forms import CheckInForm, ReportForm, category_groups
+from trygg.reports.forms import CheckInForm, CorrectionForm, ReportForm, category_groups
 from trygg.reports.intake import ReportRejected
 from trygg.reports.models import Report
 
@@ -158,6 +161,7 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
         "handling": pages.handling_of(request.user, report),
         "statuses": Report.Status,
         "edit_hours": settings.REPORT_EDIT_HOURS,
+        "correct_url": reverse("reports:correct", args=[report.pk]),
     }
     return render(request, "reports/detail.html", context)
 
@@ -245,3 +249,26 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
     # Personal-ish data: kept by no cache, not even the browser's.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def correct(request: HttpRequest, report_id: str) -> HttpResponse:
+    """The reporter corrects his own report within the edit window; the earlier version is kept."""
+    report = access.get_report_for(request.user, report_id)
+    if not access.owns(request.user, report):
+        raise PermissionDenied
+    if not access.may_amend(request.user, report, timezone.now()):
+        messages.error(request, _("The report can no longer be changed."))
+        return redirect("reports:detail", report_id=report.pk)
+    form = CorrectionForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_report(report=report, by=request.user, data=form.report_data())
+        except ReportRejected as rejected:
+            form.add_rejection(rejected)
+        except HandlingRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The report is corrected; the earlier version is kept."))
+            return redirect("reports:detail", report_id=report.pk)
+    return render(request, "reports/correct.html", {"form": form, "report": report})

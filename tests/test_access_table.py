@@ -61,6 +61,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # Reading reports: what each sees is tested row by row in reports/test_access.py.
     "reports:list": ("GET", "/rapporter/", (L, O, O, O, O, O, O, O)),
     "reports:map_data": ("GET", "/rapporter/karta.geojson", (L, O, O, O, O, O, O, O)),
+    # The weekly digest: each member for his own organisations (an outsider has none).
+    "reports:digest": ("GET", "/rapporter/veckobrev/", (L, O, O, O, O, O, O, O)),
     "reports:detail": ("GET", "/rapporter/{report}/", (L, O, O, O, O, O, H, H)),
     "reports:photo": ("GET", "/rapporter/{report}/foto/", (L, O, H, H, O, H, H, H)),
     # Handling: coordinators of the municipality; karl, its reporter, may withdraw his own

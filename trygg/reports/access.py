@@ -35,7 +35,7 @@ from trygg.partners import audit
 from trygg.partners.access import standing_of
 from trygg.partners.models import AuditEvent, Organisation
 from trygg.reports.intake import FieldError, ReportRejected
-from trygg.reports.models import Report, ReportComment, ReportEvent
+from trygg.reports.models import DigestSubscription, Report, ReportComment, ReportEvent
 from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
@@ -245,3 +245,42 @@ def linkable_measures(user: Any, report: Shown) -> QuerySet[Any]:
         .only("title", "status", "deadline")
         .order_by("title", "pk")
     )
+
+
+DIGEST_AREA_DAYS = 365
+
+
+def digest_measures(organisation: Organisation, now: datetime) -> tuple[list[Any], set[int]]:
+    """What an organisation's weekly digest lists, and which of those answer its own reports.
+
+    Measures of its municipality in the areas where it reported in the last
+    year, or linked to its reports, that are open or changed in the last
+    week. Only what partners see of a measure is ever read out of them
+    (title, status, area, deadline, light): never notes, and never another
+    organisation's reports.
+    """
+    from trygg.measures.models import Measure
+
+    own = Report.objects.filter(organisation=organisation).exclude(status=Report.Status.WITHDRAWN)
+    areas = own.filter(occurred_at__gte=now - timedelta(days=DIGEST_AREA_DAYS)).values("area_id")
+    linked = set(Measure.objects.filter(reports__in=own.values("pk")).values_list("pk", flat=True))
+    measures = (
+        Measure.objects.filter(municipality_id=organisation.municipality_id)
+        .filter(Q(area_id__in=areas) | Q(pk__in=linked))
+        .filter(Q(status__in=Measure.OPEN) | Q(updated_at__gte=now - timedelta(days=7)))
+        .select_related("area")
+        .only("title", "status", "deadline", "light", "area__name", "updated_at")
+        .order_by("deadline", "pk")
+    )
+    return list(measures), linked
+
+
+def digest_choices(user: Any) -> list[tuple[Organisation, bool]]:
+    """The organisations whose weekly digest `user` may turn on or off, and whether it is on."""
+    organisations = reporting_organisations(user)
+    subscribed = set(
+        DigestSubscription.objects.filter(organisation__in=organisations).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return [(o, o.pk in subscribed) for o in organisations]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -14,14 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
 from trygg.reports.intake import FieldError, ReportRejected, context_for, validate_items
 from trygg.reports.masking import mask_personal_data
-from trygg.reports.models import Report, ReportComment, ReportEvent
+from trygg.reports.models import DigestSubscription, Report, ReportComment, ReportEvent
 
 CLIENT_ID_CHUNK = 500
 
@@ -585,3 +585,83 @@ def handle_report(
     if flagged is not None:
         report = flag_for_discussion(report=report, by=by, flagged=flagged)
     return report
+
+
+# The weekly digest: each opted-in reporting organisation hears what is done
+# in its areas. Queued through operations.send_email in the transaction that
+# notes it as sent, so a failed run sends nothing and a re-run within the week
+# sends nothing twice.
+
+DIGEST_EVERY = timedelta(days=6)  # a weekly timer that fires a little late still sends
+
+
+@transaction.atomic
+def set_report_digest(*, organisation: Organisation, by: Any, on: bool) -> bool:
+    """Opt the organisation in to (or out of) the weekly digest; whether it is now in."""
+    if on:
+        DigestSubscription.objects.get_or_create(
+            organisation=organisation, defaults={"by": _actor(by)}
+        )
+    else:
+        DigestSubscription.objects.filter(organisation=organisation).delete()
+    return on
+
+
+def send_report_digests(*, now: datetime | None = None) -> int:
+    """Queue this week's digest to every opted-in organisation with news; how many were queued."""
+    now = now or timezone.now()
+    sent = 0
+    due = DigestSubscription.objects.filter(
+        models.Q(last_sent_at__isnull=True) | models.Q(last_sent_at__lte=now - DIGEST_EVERY)
+    ).select_related("organisation__municipality")
+    for subscription in due:
+        with transaction.atomic():
+            sent += _send_digest(subscription, now)
+    return sent
+
+
+def _send_digest(subscription: DigestSubscription, now: datetime) -> int:
+    from trygg.operations.actions import send_email
+    from trygg.partners.models import Membership
+    from trygg.reports import access
+
+    organisation = subscription.organisation
+    measures, linked = access.digest_measures(organisation, now)
+    recipients = sorted(
+        set(
+            Membership.objects.filter(organisation=organisation, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not measures or not recipients:
+        return 0
+    with translation.override("sv"):
+        subject, body = _digest_text(organisation, measures, linked, now)
+    send_email(kind="reports.digest", to=recipients, subject=subject, body=body)
+    DigestSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
+    return 1
+
+
+def _digest_text(
+    organisation: Organisation, measures: list[Any], linked: set[int], now: datetime
+) -> tuple[str, str]:
+    week = timezone.localtime(now).isocalendar()[1]
+    subject = _("Trygg: what is being done in your areas, week %(week)d") % {"week": week}
+    lines = [
+        _("Weekly digest for %(organisation)s.") % {"organisation": organisation.name},
+        _("Measures in the areas where you report, open or changed in the last week:"),
+        "",
+    ]
+    for measure in measures:
+        facts = [str(measure.get_status_display()).lower()]
+        if measure.area_id:
+            facts.append(measure.area.name)
+        if measure.deadline:
+            facts.append(_("deadline %(date)s") % {"date": measure.deadline.isoformat()})
+        if measure.light:
+            facts.append(str(measure.get_light_display()).lower())
+        mark = " " + _("(answers your reports)") if measure.pk in linked else ""
+        lines.append(f"- {measure.title} ({', '.join(facts)}){mark}")
+    lines += ["", _("You get this because your organisation chose the weekly digest in Trygg.")]
+    return subject, "\n".join(lines) + "\n"

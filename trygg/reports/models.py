@@ -276,3 +276,28 @@ class ReportComment(_AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.report_id} {'note' if self.internal else 'comment'} {self.at:%Y-%m-%d}"
+
+
+class DigestSubscription(models.Model):
+    """A reporting organisation's choice to get the weekly digest of measures in its areas.
+
+    A row of its own, not a field of Organisation: the digest is about reports
+    and what is done about them, and opting in or out touches nothing else.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="report_digest"
+    )
+    since = models.DateTimeField(_("subscribed"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # When the last digest was queued: a second run within the week sends nothing.
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly digest subscription")
+        verbose_name_plural = _("weekly digest subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -24,6 +24,7 @@ from trygg.reports.actions import (
     correct_report,
     handle_report,
     link_to_measure,
+    set_report_digest,
     submit_all_calm,
     submit_report,
 )
@@ -272,3 +273,19 @@ def correct(request: HttpRequest, report_id: str) -> HttpResponse:
             messages.success(request, _("The report is corrected; the earlier version is kept."))
             return redirect("reports:detail", report_id=report.pk)
     return render(request, "reports/correct.html", {"form": form, "report": report})
+
+
+@login_required
+def digest(request: HttpRequest) -> HttpResponse:
+    """Each of the person's organisations opts in to (or out of) the weekly digest of measures."""
+    choices = access.digest_choices(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("organisation", "")
+        organisation = next((o for o, _on in choices if str(o.pk) == chosen), None)
+        if organisation is None:
+            raise Http404("No such organisation")
+        on = request.POST.get("on") == "yes"
+        set_report_digest(organisation=organisation, by=request.user, on=on)
+        messages.success(request, _("Saved."))
+        return redirect("reports:digest")
+    return render(request, "reports/digest.html", {"choices": choices})

@@ -209,3 +209,28 @@ class ReporterTests(HandlingTestCase):
         with self.assertRaises(ReportRejected):
             correct_report(report=self.report, by=self.w.karl, data=report_data(category="x"))
         self.assertFalse(ReportEvent.objects.exists())
+
+
+class WithdrawnLeavesThePictureTests(HandlingTestCase):
+    def test_the_lagesbild_counts_and_points_drop_a_withdrawn_report(self):
+        from tests.world import sign_in
+        from trygg.partners.actions import create_api_token
+
+        year, week, _ = timezone.localdate().isocalendar()
+        period = f"{year}-W{week:02d}"
+        token = create_api_token(user=self.w.anna, name="t")[1]
+        sign_in(self.client, self.w.anna)
+
+        def seen():
+            picture = self.client.get(
+                f"/api/v1/situation?municipality=2380&period={period}",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            ).json()
+            points = self.client.get(
+                f"/lagesbild/2380/export/punkter.geojson?period={period}"
+            ).json()
+            return picture["total"]["current"], len(points["features"])
+
+        self.assertEqual(seen(), (1, 1))
+        withdraw_report(report=self.report, by=self.w.karl)
+        self.assertEqual(seen(), (0, 0))

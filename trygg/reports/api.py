@@ -86,7 +86,9 @@ class ListParams(Schema):
     bbox: str | None = None
     status: str | None = Field(None, description="`received`, `reviewed`, `closed` or `withdrawn`.")
     flagged: str | None = Field(
-        None, description="`yes`: only reports flagged for discussion at the next meeting."
+        None,
+        description="`yes`: only reports flagged for discussion at the next meeting; "
+        "`no`: the others.",
     )
     kind: str | None = Field(
         None,

@@ -353,10 +353,26 @@ def remove_expired_details(
     if not commit:
         return RetentionResult(municipality, cutoff, expired.count(), len(photos))
     with transaction.atomic():
+        _remove_handling_text(list(expired.values_list("pk", flat=True)))
         removed = expired.update(description="", address="", photo="", details_removed_at=now)
         storage = Report._meta.get_field("photo").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in photos])
     return RetentionResult(municipality, cutoff, removed, len(photos))
+
+
+def _remove_handling_text(report_ids: list[Any]) -> None:
+    """The same removal in what handling kept: comments, and earlier versions' text.
+
+    The one change ever made to history rows, by update() past their
+    append-only save(): the retention rule outranks keeping every word.
+    """
+    ReportComment.objects.filter(report_id__in=report_ids).update(text="")
+    corrections = ReportEvent.objects.filter(
+        report_id__in=report_ids, what=ReportEvent.What.CORRECTION
+    )
+    for pk, previous in corrections.values_list("pk", "previous"):
+        kept = {k: v for k, v in previous.items() if k not in ("description", "address")}
+        ReportEvent.objects.filter(pk=pk).update(previous=kept)
 
 
 # Handling: a coordinator reviews, flags, comments, links and closes; the

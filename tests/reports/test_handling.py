@@ -34,9 +34,9 @@ class HandlingTestCase(TryggTestCase):
             organisation=self.w.orgs["bostad"], by=self.w.karl, data=report_data()
         )
 
-    def measure(self, **fields):
+    def measure(self, title="Belysning vid porten", **fields):
         return create_measure(
-            by=self.w.anna, municipality=self.w.ostersund, title="Belysning vid porten",
+            by=self.w.anna, municipality=self.w.ostersund, title=title,
             kind=Measure.Kind.SITUATIONAL, responsible=self.w.orgs["kommun"], **fields,
         )  # fmt: skip
 
@@ -234,3 +234,15 @@ class WithdrawnLeavesThePictureTests(HandlingTestCase):
         self.assertEqual(seen(), (1, 1))
         withdraw_report(report=self.report, by=self.w.karl)
         self.assertEqual(seen(), (0, 0))
+
+
+class LinkableMeasuresTests(HandlingTestCase):
+    def test_open_measures_of_the_reports_own_area_come_first(self):
+        from trygg.reports.access import linkable_measures
+
+        other = self.measure(title="A i Lugnvik", area=self.w.lugnvik)
+        own = self.measure(title="B i Centrum", area=self.w.centrum)
+        done = self.measure(title="C klar", area=self.w.centrum)
+        change_status(measure=done, by=self.w.anna, to=Measure.Status.CANCELLED, comment="Nej")
+        self.assertEqual(list(linkable_measures(self.w.anna, self.report)), [own, other])
+        self.assertEqual(list(linkable_measures(self.w.sara, self.report)), [])

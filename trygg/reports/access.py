@@ -27,7 +27,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -238,12 +238,14 @@ def linkable_measures(user: Any, report: Shown) -> QuerySet[Any]:
 
     if not handles(user, report):
         return Measure.objects.none()
+    # Those of the report's own area first: the likely ones, on top of a long list.
+    same_area = Case(When(area_id=getattr(report, "area_id", None), then=0), default=1)
     return (
         Measure.objects.open()
         .filter(municipality_id=report.municipality_id)
         .exclude(reports=report.pk)
         .only("title", "status", "deadline")
-        .order_by("title", "pk")
+        .order_by(same_area, "title", "pk")
     )
 
 

@@ -208,6 +208,11 @@ FIELD_NAMES = {
 }
 
 
+# The page's choice of measures to link is a select: at 10,000 measures a
+# municipality may have thousands open, too many to scroll; its own area's come first.
+LINKABLE_SHOWN = 200
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     event: ReportEvent
@@ -238,7 +243,7 @@ def handling_of(user: Any, report: Report) -> Handling:
         measures=list(access.linked_measures(user, report)),
         handles=access.handles(user, report),
         amendable=access.may_amend(user, report, timezone.now()),
-        linkable=list(access.linkable_measures(user, report)),
+        linkable=list(access.linkable_measures(user, report)[:LINKABLE_SHOWN]),
     )
 
 

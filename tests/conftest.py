@@ -14,6 +14,17 @@ def _fresh_pictures():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request or test that switched to English must not leave the next test in it.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_configure(config):
     from django.conf import settings
 

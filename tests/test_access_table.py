@@ -63,8 +63,17 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # Reading reports: what each sees is tested row by row in reports/test_access.py.
     "reports:list": ("GET", "/rapporter/", (L, O, O, O, O, O, O, O)),
     "reports:map_data": ("GET", "/rapporter/karta.geojson", (L, O, O, O, O, O, O, O)),
+    # The weekly digest: each member for his own organisations (an outsider has none).
+    "reports:digest": ("GET", "/rapporter/veckobrev/", (L, O, O, O, O, O, O, O)),
     "reports:detail": ("GET", "/rapporter/{report}/", (L, O, O, O, O, O, H, H)),
     "reports:photo": ("GET", "/rapporter/{report}/foto/", (L, O, H, H, O, H, H, H)),
+    # Handling: coordinators of the municipality; karl, its reporter, may withdraw his own
+    # (an empty form is refused with a message on the page); others who see it may not.
+    "reports:status": ("POST", "/rapporter/{report}/status/", (L, M, D, D, M, D, H, H)),
+    "reports:comment": ("POST", "/rapporter/{report}/kommentar/", (L, D, D, D, M, D, H, H)),
+    "reports:link_measure": ("POST", "/rapporter/{report}/atgard/", (L, D, D, D, M, D, H, H)),
+    # Correcting: only karl, who sent it (within REPORT_EDIT_HOURS).
+    "reports:correct": ("GET", "/rapporter/{report}/ratta/", (L, O, D, D, D, D, H, H)),
     # Own profile, tokens, second factor: each person their own.
     "partners:profile": ("GET", "/profil/", (L, O, O, O, O, O, O, O)),
     "partners:create_token": ("POST", "/profil/nycklar/", (L, I, I, I, I, I, I, I)),
@@ -116,6 +125,10 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:list_reports": ("GET", "/api/v1/reports", (D, O, O, O, O, O, O, O)),
     "api-v1:create_reports": ("POST", "/api/v1/reports/batch", (D, O, O, O, O, O, O, I)),
     "api-v1:get_report": ("GET", "/api/v1/reports/{report}", (D, O, O, O, O, O, H, H)),
+    # An empty body: the coordinator and the reporter are let through to be told what is
+    # missing; the others who see the report may not; the rest do not see it.
+    "api-v1:set_report_status": ("POST", "/api/v1/reports/{report}/status", (D, I, D, D, I, D, H, H)),  # noqa: E501
+    "api-v1:add_report_comment": ("POST", "/api/v1/reports/{report}/comments", (D, D, D, D, I, D, H, H)),  # noqa: E501
     "api-v1:list_categories": ("GET", "/api/v1/categories", (D, O, O, O, O, O, O, O)),
     "api-v1:list_areas": ("GET", "/api/v1/areas", (D, O, O, O, O, O, O, O)),
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501

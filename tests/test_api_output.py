@@ -16,10 +16,18 @@ from ninja.responses import NinjaJSONEncoder
 
 from tests.reports.test_photos import jpeg_with_gps, upload
 from tests.world import IN_THE_HOLE, TryggTestCase, report_data
+from trygg.measures.actions import create_measure
+from trygg.measures.models import Measure
 from trygg.partners.actions import create_api_token
-from trygg.reports.actions import submit_report
+from trygg.reports.actions import (
+    change_report_status,
+    comment_on_report,
+    flag_for_discussion,
+    link_to_measure,
+    submit_report,
+)
 from trygg.reports.models import Report
-from trygg.reports.schemas import ReportOut
+from trygg.reports.schemas import ReportDetailOut, ReportOut
 from trygg.situation import cache
 from trygg.situation.pages import picture_dict
 from trygg.situation.periods import parse_period
@@ -68,6 +76,7 @@ def through_the_orm(report_id, *, details: bool) -> dict:
         "sharing": r.sharing,
         "source": r.source,
         "status": r.status,
+        "flagged_for_discussion": r.flagged_for_discussion,
         "details_visible": details,
         "description": r.description if details else None,
         "address": r.address if details else None,
@@ -75,6 +84,41 @@ def through_the_orm(report_id, *, details: bool) -> dict:
         "client_id": r.client_id if details else None,
         "has_photo": bool(r.photo) if details else False,
     }
+
+
+def handling_through_the_orm(report_id, *, coordinator: bool) -> dict:
+    """History, comments and measures of a report read straight from the models."""
+    r = Report.objects.get(pk=report_id)
+    events = r.history.select_related("actor").order_by("at", "pk")
+    comments = r.comments.select_related("author").order_by("at", "pk")
+    if not coordinator:
+        events, comments = events.exclude(what="note"), comments.filter(internal=False)
+    return {
+        "history": [
+            {"at": e.at, "actor": e.actor.username, "what": e.what, "old": e.old, "new": e.new,
+             "sentence": SENTENCES[e.what]}
+            for e in events
+        ],
+        "comments": [
+            {"id": c.pk, "at": c.at, "author": c.author.username, "text": c.text,
+             "internal": c.internal}
+            for c in comments
+        ],
+        "measures": [
+            {"id": m.pk, "title": m.title, "status": m.status,
+             "status_name": m.get_status_display()}
+            for m in r.measures.order_by("pk")
+        ],
+    }  # fmt: skip
+
+
+SENTENCES = {
+    "status": "anna ändrade status från mottagen till granskad.",
+    "flag": "anna flaggade rapporten för diskussion på nästa möte.",
+    "comment": "anna skrev en kommentar.",
+    "note": "anna skrev en intern anteckning.",
+    "measure": "anna kopplade rapporten till åtgärden ”Belysning”.",
+}
 
 
 class ApiOutputTests(TryggTestCase):
@@ -148,13 +192,44 @@ class ApiOutputTests(TryggTestCase):
         with translation.override("en"):
             self.assert_items(page["items"], {self.full.pk: True})
 
+    def assert_detail(self, item, report_id, *, details, coordinator=False):
+        expected = through_the_orm(report_id, details=details)
+        if details:
+            expected |= handling_through_the_orm(report_id, coordinator=coordinator)
+        else:
+            expected |= {"history": [], "comments": [], "measures": []}
+        self.assertEqual(canonical(item), as_ninja_sends(ReportDetailOut, expected))
+
     def test_one_report(self):
         item = self.get(self.w.karl, f"/api/v1/reports/{self.full.pk}")
         self.assertTrue(item["has_photo"])
         self.assertIn("[telefonnummer]", item["description"])
-        self.assert_items([item], {self.full.pk: True})
+        self.assert_detail(item, self.full.pk, details=True)
         item = self.get(self.w.sara, f"/api/v1/reports/{self.bare.pk}")
-        self.assert_items([item], {self.bare.pk: False})
+        self.assert_detail(item, self.bare.pk, details=False)
+
+    def test_one_handled_report_as_each_may_see_it(self):
+        w, report = self.w, self.full
+        measure = create_measure(
+            by=w.anna, municipality=w.ostersund, title="Belysning",
+            kind=Measure.Kind.SITUATIONAL, responsible=w.orgs["kommun"],
+        )  # fmt: skip
+        change_report_status(report=report, by=w.anna, to="reviewed")
+        flag_for_discussion(report=report, by=w.anna, flagged=True)
+        comment_on_report(report=report, by=w.anna, text="Vi tittar på det")
+        comment_on_report(report=report, by=w.anna, text="Känd plats", internal=True)
+        link_to_measure(report=report, by=w.anna, measure=measure)
+        path = f"/api/v1/reports/{report.pk}"
+        with translation.override("sv"):
+            coordinator = self.get(w.anna, path, HTTP_ACCEPT_LANGUAGE="sv")
+            self.assertEqual(len(coordinator["history"]), 5)
+            self.assert_detail(coordinator, report.pk, details=True, coordinator=True)
+            reporter = self.get(w.karl, path, HTTP_ACCEPT_LANGUAGE="sv")
+            self.assertEqual([c["text"] for c in reporter["comments"]], ["Vi tittar på det"])
+            self.assertEqual(reporter["measures"][0]["title"], "Belysning")
+            self.assert_detail(reporter, report.pk, details=True)
+            partner = self.get(w.sara, path, HTTP_ACCEPT_LANGUAGE="sv")
+            self.assert_detail(partner, report.pk, details=False)
 
     def test_create_and_create_again(self):
         token = create_api_token(user=self.w.karl, name="t")[1]

@@ -158,6 +158,8 @@ WHITENOISE_USE_FINDERS = True
 
 # How far back a report's occurred_at may lie; older events belong in an import.
 REPORT_MAX_AGE_DAYS = env.integer("REPORT_MAX_AGE_DAYS", 365)
+# How long a reporter may correct or withdraw his own report after sending it.
+REPORT_EDIT_HOURS = env.integer("REPORT_EDIT_HOURS", 48)
 # Seconds a computed lägesbild is reused by this process (situation/cache.py); 0: never.
 SITUATION_CACHE_SECONDS = env.integer("SITUATION_CACHE_SECONDS", 10)
 # Largest batch accepted by POST /api/v1/reports/batch.

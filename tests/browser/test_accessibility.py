@@ -9,7 +9,8 @@ import pytest
 from tests.browser.axe import violations
 from tests.browser.test_report_flow import log_in
 from tests.browser.test_situation import seed
-from tests.world import build_world
+from tests.world import build_world, report_data
+from trygg.reports.actions import comment_on_report, submit_report
 from trygg.reports.models import Report
 
 pytestmark = [
@@ -34,6 +35,9 @@ def test_every_page_passes_axe_for_a_coordinator_and_a_reporter(page, live_serve
     world = build_world()
     seed(world)
     report = Report.objects.filter(organisation=world.orgs["polis"]).first()
+    # karl's own, fresh report: he may still correct it, and has a comment to read.
+    own, _ = submit_report(organisation=world.orgs["bostad"], by=world.karl, data=report_data())
+    comment_on_report(report=own, by=world.anna, text="Vi tittar på det")
     area = world.centrum.pk
     base = live_server.url
     problems: dict[str, list[str]] = {}
@@ -49,12 +53,15 @@ def test_every_page_passes_axe_for_a_coordinator_and_a_reporter(page, live_serve
         f"/lagesbild/omrade/{area}/?period=2026-W47",
         "/logg/",
         "/profil/",
+        "/rapporter/veckobrev/",
+        f"/rapporter/{own.pk}/",
     ]:
         check(page, base + path, problems)
 
     page.context.clear_cookies()
     log_in(page, base, "karl")
-    for path in ["/", "/rapportera/", "/rapporter/"]:
+    for path in ["/", "/rapportera/", "/rapporter/", f"/rapporter/{own.pk}/",
+                 f"/rapporter/{own.pk}/ratta/"]:  # fmt: skip
         check(page, base + path, problems)
 
     page.context.clear_cookies()

@@ -9,8 +9,14 @@ from django.db.models import Sum
 from PIL import Image
 
 from tests.world import TryggTestCase, report_data
-from trygg.reports.actions import months_before, remove_expired_details, submit_reports
-from trygg.reports.models import DailyCount, Report
+from trygg.reports.actions import (
+    comment_on_report,
+    correct_report,
+    months_before,
+    remove_expired_details,
+    submit_reports,
+)
+from trygg.reports.models import DailyCount, Report, ReportComment, ReportEvent
 from trygg.reports.photos import attach_photo
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -69,6 +75,21 @@ class RetentionTests(TryggTestCase):
         self.assertTrue(storage.exists(recent.photo.name))
         self.assertEqual(self.rollup_total(), total)
         self.assertEqual(Report.objects.count(), 2)
+
+    def test_it_removes_the_same_text_from_comments_and_kept_earlier_versions(self):
+        old = self.stored(24, days=1)
+        data = report_data(
+            description="Rättat: klotter på garaget", address="Kyrkgatan 14",
+            occurred_at=old.occurred_at.isoformat(),
+        )  # fmt: skip
+        correct_report(report=old, by=self.w.karl, data=data, now=old.reported_at)
+        comment_on_report(report=old, by=self.w.anna, text="Fastighetsägaren är kontaktad")
+        remove_expired_details(municipality=self.w.ostersund, now=NOW, commit=True)
+        self.assertEqual(list(ReportComment.objects.values_list("text", flat=True)), [""])
+        previous = ReportEvent.objects.get(what="correction").previous
+        self.assertNotIn("description", previous)
+        self.assertNotIn("address", previous)
+        self.assertEqual(previous["category_id"], old.category_id)
 
     def test_each_municipality_keeps_for_its_own_period(self):
         self.w.ostersund.retention_months = 6

@@ -152,3 +152,24 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     return str(getattr(value, "pk", value))
+
+
+@transaction.atomic
+def link_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
+    """Link reports to the measure, one history entry naming the newly linked ones.
+
+    Reports of another municipality are refused; ones already linked are skipped.
+    """
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    reports = list(reports)
+    if any(r.municipality_id != measure.municipality_id for r in reports):
+        raise MeasureRefused(_("The report is not in the measure's municipality."), "reports")
+    linked = set(measure.reports.values_list("pk", flat=True))
+    new = [r for r in reports if r.pk not in linked]
+    if new:
+        measure.reports.add(*new)
+        MeasureEvent.objects.create(
+            measure=measure, actor=_actor(by), field="reports",
+            new=" ".join(str(r.pk) for r in new),
+        )  # fmt: skip
+    return measure

@@ -7,6 +7,12 @@
 - Reporters see only their own organisation's reports.
 - Anyone else sees nothing: a report they may not see is a 404, never a 403.
 
+Handling (status, flag, comments, links to measures) is for the coordinators
+of the report's municipality. Comments are read by whoever reads the
+report's details; internal notes and their history entries by coordinators
+only. The reporter himself corrects or withdraws his report within
+REPORT_EDIT_HOURS of sending it.
+
 Every time free text of another organisation's report is shown, to anyone,
 `details_shown` writes it to the audit log: pages, map data, exports and the
 API all ask it, never `shows_details` alone, when they are about to show.
@@ -16,12 +22,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import reduce
 from typing import Any, Protocol
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -29,7 +37,7 @@ from trygg.core.errors import FieldError, InputRejected
 from trygg.partners import audit
 from trygg.partners.access import standing_of
 from trygg.partners.models import AuditEvent, Municipality, Organisation
-from trygg.reports.models import Report
+from trygg.reports.models import DigestSubscription, Report, ReportComment, ReportEvent
 from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
@@ -195,3 +203,125 @@ def reporting_organisation_for(user: Any, organisation_id: int | None) -> Organi
         else _("Name the organisation: you are a member of several.")
     )
     raise InputRejected([FieldError(0, "organisation", message)])
+
+
+def handles(user: Any, report: Shown) -> bool:
+    """True if `user` may handle the report: a coordinator of its municipality."""
+    standing = standing_of(user)
+    return standing.is_superuser or report.municipality_id in standing.coordinator_municipalities()
+
+
+def may_change(user: Any, report: Report) -> bool:
+    """True if `user` may change the report at all: as its handler, or as its reporter."""
+    return handles(user, report) or owns(user, report)
+
+
+def edit_deadline(report: Report) -> datetime:
+    return report.reported_at + timedelta(hours=settings.REPORT_EDIT_HOURS)
+
+
+def owns(user: Any, report: Report) -> bool:
+    """True if `user` sent the report and is still a member of its organisation."""
+    return (
+        report.reporter_id is not None
+        and report.reporter_id == getattr(user, "pk", None)
+        and report.organisation_id in standing_of(user).organisation_ids
+    )
+
+
+def may_amend(user: Any, report: Report, now: datetime) -> bool:
+    """True if `user` may correct or withdraw the report now: his own, open, within the window."""
+    return (
+        owns(user, report)
+        and report.status in (Report.Status.RECEIVED, Report.Status.REVIEWED)
+        and now < edit_deadline(report)
+    )
+
+
+def visible_comments(user: Any, report: Shown) -> QuerySet[ReportComment]:
+    """The comments `user` may read: with the details; internal notes only to handlers."""
+    comments = ReportComment.objects.filter(report_id=report.pk).select_related("author")
+    if not shows_details(user, report):
+        return comments.none()
+    if not handles(user, report):
+        comments = comments.filter(internal=False)
+    return comments.order_by("at", "pk")
+
+
+def visible_history(user: Any, report: Shown) -> QuerySet[ReportEvent]:
+    """The history `user` may read: with the details; notes' entries only to handlers."""
+    events = ReportEvent.objects.filter(report_id=report.pk).select_related("actor")
+    if not shows_details(user, report):
+        return events.none()
+    if not handles(user, report):
+        events = events.exclude(what=ReportEvent.What.NOTE)
+    return events.order_by("at", "pk")
+
+
+def linked_measures(user: Any, report: Shown) -> QuerySet[Any]:
+    """What is done about the report: its measures' titles and status, with the details.
+
+    The reporter hears back this much about any measure his report led to,
+    whoever owns it; the rest of the measure is for trygg.measures to show.
+    """
+    from trygg.measures.models import Measure
+
+    if not shows_details(user, report):
+        return Measure.objects.none()
+    return Measure.objects.filter(reports=report.pk).only("title", "status").order_by("pk")
+
+
+def linkable_measures(user: Any, report: Shown) -> QuerySet[Any]:
+    """Open measures of the report's municipality a handler may link it to."""
+    from trygg.measures.models import Measure
+
+    if not handles(user, report):
+        return Measure.objects.none()
+    # Those of the report's own area first: the likely ones, on top of a long list.
+    same_area = Case(When(area_id=getattr(report, "area_id", None), then=0), default=1)
+    return (
+        Measure.objects.open()
+        .filter(municipality_id=report.municipality_id)
+        .exclude(reports=report.pk)
+        .only("title", "status", "deadline")
+        .order_by(same_area, "title", "pk")
+    )
+
+
+DIGEST_AREA_DAYS = 365
+
+
+def digest_measures(organisation: Organisation, now: datetime) -> tuple[list[Any], set[int]]:
+    """What an organisation's weekly digest lists, and which of those answer its own reports.
+
+    Measures of its municipality in the areas where it reported in the last
+    year, or linked to its reports, that are open or changed in the last
+    week. Only what partners see of a measure is ever read out of them
+    (title, status, area, deadline, light): never notes, and never another
+    organisation's reports.
+    """
+    from trygg.measures.models import Measure
+
+    own = Report.objects.filter(organisation=organisation).exclude(status=Report.Status.WITHDRAWN)
+    areas = own.filter(occurred_at__gte=now - timedelta(days=DIGEST_AREA_DAYS)).values("area_id")
+    linked = set(Measure.objects.filter(reports__in=own.values("pk")).values_list("pk", flat=True))
+    measures = (
+        Measure.objects.filter(municipality_id=organisation.municipality_id)
+        .filter(Q(area_id__in=areas) | Q(pk__in=linked))
+        .filter(Q(status__in=Measure.OPEN) | Q(updated_at__gte=now - timedelta(days=7)))
+        .select_related("area")
+        .only("title", "status", "deadline", "light", "area__name", "updated_at")
+        .order_by("deadline", "pk")
+    )
+    return list(measures), linked
+
+
+def digest_choices(user: Any) -> list[tuple[Organisation, bool]]:
+    """The organisations whose weekly digest `user` may turn on or off, and whether it is on."""
+    organisations = reporting_organisations(user)
+    subscribed = set(
+        DigestSubscription.objects.filter(organisation__in=organisations).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return [(o, o.pk in subscribed) for o in organisations]

@@ -7,15 +7,23 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from trygg.core.errors import FieldError, InputRejected
 from trygg.core.schemas import ErrorOut
-from trygg.reports import access
-from trygg.reports.actions import submit_report, submit_reports
+from trygg.reports import access, pages
+from trygg.reports.actions import (
+    HandlingRefused,
+    comment_on_report,
+    handle_report,
+    submit_report,
+    submit_reports,
+)
 from trygg.reports.filters import parse_filter
 from trygg.reports.models import Category, Report
 from trygg.reports.records import ReportRow, report_rows, row_record, row_records
@@ -23,9 +31,13 @@ from trygg.reports.schemas import (
     BatchIn,
     BatchOut,
     CategoryOut,
+    CommentIn,
+    CommentOut,
+    ReportDetailOut,
     ReportIn,
     ReportOut,
     ReportPage,
+    StatusIn,
 )
 from trygg.responses import json_response
 
@@ -72,7 +84,12 @@ class ListParams(Schema):
     organisation: str | None = None
     source: str | None = None
     bbox: str | None = None
-    status: str | None = Field(None, description="`received`, `reviewed` or `closed`.")
+    status: str | None = Field(None, description="`received`, `reviewed`, `closed` or `withdrawn`.")
+    flagged: str | None = Field(
+        None,
+        description="`yes`: only reports flagged for discussion at the next meeting; "
+        "`no`: the others.",
+    )
     kind: str | None = Field(
         None,
         description="`all` (default), `incidents` (no *all calm* check-ins) or `checkins`.",
@@ -124,12 +141,73 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> HttpRespons
     return json_response({"items": items, "next_cursor": cursor})
 
 
-@router.get("/reports/{report_id}", response={200: ReportOut, 401: ErrorOut, 404: ErrorOut})
-def get_report(request: HttpRequest, report_id: str) -> HttpResponse:
-    """One report; 404 when it does not exist or you may not see it."""
+def _detail(request: HttpRequest, report_id: str, *, status: int = 200) -> HttpResponse:
     row = access.get_row_for(request.auth, report_id)
     [details] = access.details_shown(request.auth, [row])
-    return json_response(row_record(row.values, details=details))
+    handling = pages.handling_of(request.auth, access.get_report_for(request.auth, report_id))
+    record = row_record(row.values, details=details) | pages.handling_dict(handling)
+    return json_response(record, status=status)
+
+
+@router.get("/reports/{report_id}", response={200: ReportDetailOut, 401: ErrorOut, 404: ErrorOut})
+def get_report(request: HttpRequest, report_id: str) -> HttpResponse:
+    """One report with its status, history, comments and what is done about it.
+
+    404 when it does not exist or you may not see it. History and comments
+    come with the details only; internal notes only to coordinators.
+    """
+    return _detail(request, report_id)
+
+
+def _refused(error: HandlingRefused | PermissionDenied) -> Exception:
+    if isinstance(error, PermissionDenied):
+        return HttpError(403, _("You may not do this with the report."))
+    return InputRejected([FieldError(0, error.field, str(error))])
+
+
+HANDLING_ANSWERS = {403: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/reports/{report_id}/status", response={200: ReportDetailOut, **HANDLING_ANSWERS})
+def set_report_status(request: HttpRequest, report_id: str, payload: StatusIn) -> HttpResponse:
+    """Coordinators: mark reviewed, close (with an optional comment), flag for discussion.
+
+    The reporter withdraws his own report (`withdrawn`) within the edit window.
+    Statuses go received → reviewed → closed; closed and withdrawn are final.
+    """
+    report = access.get_report_for(request.auth, report_id)
+    try:
+        if not access.may_change(request.auth, report):
+            raise PermissionDenied
+        handle_report(
+            report=report, by=request.auth, status=payload.status,
+            flagged=payload.flagged_for_discussion, comment=payload.comment or "",
+        )  # fmt: skip
+    except (HandlingRefused, PermissionDenied) as error:
+        raise _refused(error) from None
+    return _detail(request, report_id)
+
+
+@router.post("/reports/{report_id}/comments", response={201: CommentOut, **HANDLING_ANSWERS})
+def add_report_comment(request: HttpRequest, report_id: str, payload: CommentIn) -> HttpResponse:
+    """Coordinators: a comment the reporting organisation reads, or an internal note."""
+    report = access.get_report_for(request.auth, report_id)
+    try:
+        if not access.handles(request.auth, report):
+            raise PermissionDenied
+        comment = comment_on_report(
+            report=report, by=request.auth, text=payload.text, internal=payload.internal
+        )
+    except (HandlingRefused, PermissionDenied) as error:
+        raise _refused(error) from None
+    record = {
+        "id": comment.pk,
+        "at": comment.at,
+        "author": request.auth.username,
+        "text": comment.text,
+        "internal": comment.internal,
+    }
+    return json_response(record, status=201)
 
 
 @router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, tags=["categories"])

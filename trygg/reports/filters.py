@@ -38,6 +38,7 @@ class ReportFilter:
     source: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     status: str | None = None
+    flagged: bool | None = None  # flagged for discussion at the next meeting
     kind: str = "all"
     search: Q | None = None  # built for one viewer by `access.text_search`
     sort: str = "received"
@@ -81,6 +82,8 @@ class ReportFilter:
             queryset = queryset.filter(source=self.source)
         if self.status:
             queryset = queryset.filter(status=self.status)
+        if self.flagged is not None:
+            queryset = queryset.filter(flagged_for_discussion=self.flagged)
         if self.bbox:
             west, south, east, north = self.bbox
             queryset = queryset.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
@@ -134,6 +137,11 @@ def _choice(field: str, raw: str, allowed: Any, default: str | None) -> str | No
     return raw
 
 
+def _flag(raw: str) -> bool | None:
+    choice = _choice("flagged", raw, ("yes", "no"), None)
+    return None if choice is None else choice == "yes"
+
+
 def _search(raw: str, viewer: Any) -> Q | None:
     if not raw:
         return None
@@ -178,6 +186,7 @@ def parse_filter(
         source=source,
         bbox=_bbox(value("bbox")) if value("bbox") else None,
         status=_choice("status", value("status"), Report.Status.values, None),
+        flagged=_flag(value("flagged")),
         kind=_choice("kind", value("kind"), KINDS, default_kind) or default_kind,
         search=_search(value("q"), viewer),
         sort=_choice("sort", value("sort"), SORTS, "received") or "received",

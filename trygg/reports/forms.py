@@ -221,3 +221,95 @@ class CheckInForm(_OrganisationMixin, forms.Form):
     def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._add_organisation(organisations)
+
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class CorrectionForm(forms.Form):
+    """The reporter's correction of his own report: every field intake takes but the photo.
+
+    Loose like ReportForm: intake judges the values, `add_rejection` shows why.
+    """
+
+    category = forms.ChoiceField(label=_("Category"))
+    occurred_at = forms.CharField(
+        label=_("When it happened"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    occurred_to = forms.CharField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    lat = forms.CharField(
+        label=_("Latitude"), widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    lon = forms.CharField(
+        label=_("Longitude"), widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    address = ReportForm.base_fields["address"]
+    place_type = ReportForm.base_fields["place_type"]
+    persons = ReportForm.base_fields["persons"]
+    creates_insecurity = ReportForm.base_fields["creates_insecurity"]
+    reported_to_police = ReportForm.base_fields["reported_to_police"]
+    damage_cost_sek = ReportForm.base_fields["damage_cost_sek"]
+    description = ReportForm.base_fields["description"]
+    sharing = ReportForm.base_fields["sharing"]
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any):
+        super().__init__(*args, initial=_initial(report), **kwargs)
+        self.report = report
+        self.fields["category"].choices = [
+            (c.code, c.name) for c in Category.objects.filter(is_active=True)
+        ]
+
+    def _moment(self, field: str) -> str | None:
+        """The time as typed, or the stored one if the same minute (the input has no seconds)."""
+        typed = self.cleaned_data[field] or None
+        stored = getattr(self.report, field)
+        if stored is not None and typed == _local_minute(stored):
+            return stored.isoformat()
+        return typed
+
+    def report_data(self) -> dict[str, Any]:
+        """The whole report as it should now read, for `correct_report` to validate."""
+        data = self.cleaned_data
+        plain = ("category", "lat", "lon", "address", "place_type", "persons",
+                 "creates_insecurity", "damage_cost_sek", "description", "sharing")  # fmt: skip
+        return {
+            **{field: data[field] for field in plain},
+            "occurred_at": self._moment("occurred_at"),
+            "occurred_to": self._moment("occurred_to"),
+            "reported_to_police": {"yes": True, "no": False}.get(data["reported_to_police"]),
+        }
+
+    def add_rejection(self, rejected: InputRejected) -> None:
+        for error in rejected.errors:
+            field = error.field if error.field in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, error.message)
+
+
+def _local_minute(moment: Any) -> str:
+    from django.utils import timezone
+
+    return str(timezone.localtime(moment).strftime(LOCAL_MINUTE))
+
+
+def _initial(report: Report) -> dict[str, Any]:
+    police = {True: "yes", False: "no"}.get(report.reported_to_police, "")  # type: ignore[arg-type]
+    return {
+        "category": report.category.code,
+        "occurred_at": _local_minute(report.occurred_at),
+        "occurred_to": _local_minute(report.occurred_to) if report.occurred_to else "",
+        "lat": report.lat,
+        "lon": report.lon,
+        "address": report.address,
+        "place_type": report.place_type,
+        "persons": report.persons,
+        "creates_insecurity": report.creates_insecurity,
+        "reported_to_police": police,
+        "damage_cost_sek": report.damage_cost_sek,
+        "description": report.description,
+        "sharing": report.sharing,
+    }

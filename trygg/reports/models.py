@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +58,7 @@ class Report(models.Model):
         RECEIVED = "received", _("Received")
         REVIEWED = "reviewed", _("Reviewed")
         CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Sharing(models.TextChoices):
         ORGANISATION = "organisation", _("Own organisation")
@@ -120,6 +122,17 @@ class Report(models.Model):
     details_removed_at = models.DateTimeField(
         _("free text removed"), null=True, blank=True, editable=False
     )
+    # Set by a coordinator for the next EST meeting's agenda (trygg/meetings reads it).
+    flagged_for_discussion = models.BooleanField(_("flagged for discussion"), default=False)
+
+    # Where a status may go; closed and withdrawn are final. Withdrawn is the
+    # reporter's own move (actions.withdraw_report), the rest a coordinator's.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        Status.RECEIVED: (Status.REVIEWED, Status.CLOSED, Status.WITHDRAWN),
+        Status.REVIEWED: (Status.CLOSED, Status.WITHDRAWN),
+        Status.CLOSED: (),
+        Status.WITHDRAWN: (),
+    }
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -145,6 +158,9 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
 
 
 class DailyCount(models.Model):
@@ -188,3 +204,100 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.category_id} {self.area_key} {self.sharing}: {self.n}"
+
+
+class _AppendOnly(models.Model):
+    """A row written once and never changed or deleted (history must not be rewritten)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("report history is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("report history is append-only")
+
+
+class ReportEvent(_AppendOnly):
+    """One change of a report: who, when, what, from which value, to which.
+
+    A correction keeps the earlier version whole in `previous` (the fields as
+    they were), so what a reporter first wrote is never lost.
+    """
+
+    class What(models.TextChoices):
+        STATUS = "status", _("Status")
+        FLAG = "flag", _("Flagged for discussion")
+        COMMENT = "comment", _("Comment")
+        NOTE = "note", _("Internal note")
+        MEASURE = "measure", _("Linked to a measure")
+        CORRECTION = "correction", _("Correction")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    what = models.CharField(_("what"), max_length=20, choices=What.choices)
+    old = models.TextField(_("from"), blank=True)
+    new = models.TextField(_("to"), blank=True)
+    previous = models.JSONField(_("earlier version"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("report change")
+        verbose_name_plural = _("report changes")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.what}: {self.old} → {self.new}"
+
+
+class ReportComment(_AppendOnly):
+    """A coordinator's word on a report: to the reporting organisation, or an internal note.
+
+    `internal` notes are read by coordinators only (access.visible_comments).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("text"))
+    internal = models.BooleanField(_("internal note"), default=False)
+
+    class Meta:
+        verbose_name = _("report comment")
+        verbose_name_plural = _("report comments")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {'note' if self.internal else 'comment'} {self.at:%Y-%m-%d}"
+
+
+class DigestSubscription(models.Model):
+    """A reporting organisation's choice to get the weekly digest of measures in its areas.
+
+    A row of its own, not a field of Organisation: the digest is about reports
+    and what is done about them, and opting in or out touches nothing else.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="report_digest"
+    )
+    since = models.DateTimeField(_("subscribed"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # When the last digest was queued: a second run within the week sends nothing.
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly digest subscription")
+        verbose_name_plural = _("weekly digest subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

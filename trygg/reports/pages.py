@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.core.errors import FieldError, InputRejected
 from trygg.geo.access import visible_areas
@@ -24,6 +25,7 @@ from trygg.geo.models import Area
 from trygg.geo.projection import to_sweref
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
+from trygg.reports import access
 from trygg.reports.access import (
     details_shown,
     reporting_organisations,
@@ -31,7 +33,7 @@ from trygg.reports.access import (
     wholly_visible,
 )
 from trygg.reports.filters import ReportFilter
-from trygg.reports.models import Category, DailyCount, Report
+from trygg.reports.models import Category, DailyCount, Report, ReportComment, ReportEvent
 
 # The map draws at most this many points, newest first; more would make a
 # phone's browser crawl, and the list below it pages through all of them.
@@ -447,3 +449,131 @@ def place_at(user: Any, lat: float, lon: float) -> Place:
         if area_id:
             return Place(area=Area.objects.only("name").get(pk=area_id).name, inside=True)
     return Place(area=None, inside=inside)
+
+
+# What the handling of a report shows: its history in sentences, the comments,
+# and what is done about it. Shared by the detail page and the API.
+
+FIELD_NAMES = {
+    "category_id": gettext_lazy("category"),
+    "occurred_at": gettext_lazy("time"),
+    "occurred_to": gettext_lazy("time"),
+    "lat": gettext_lazy("place"),
+    "address": gettext_lazy("address"),
+    "place_type": gettext_lazy("type of place"),
+    "persons": gettext_lazy("number of persons"),
+    "creates_insecurity": gettext_lazy("insecurity"),
+    "description": gettext_lazy("note"),
+    "reported_to_police": gettext_lazy("police report"),
+    "damage_cost_sek": gettext_lazy("damage cost"),
+    "sharing": gettext_lazy("sharing"),
+}
+
+
+# The page's choice of measures to link is a select: at 10,000 measures a
+# municipality may have thousands open, too many to scroll; its own area's come first.
+LINKABLE_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    event: ReportEvent
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Handling:
+    """The handling of one report as `user` may see it."""
+
+    history: list[HistoryLine]
+    comments: list[ReportComment]
+    measures: list[Any]  # Measure: title and status of those linked
+    handles: bool  # may review, flag, comment, link and close
+    amendable: bool  # may correct or withdraw it now (its reporter, in the window)
+    linkable: list[Any]  # open measures it may be linked to
+
+
+def handling_of(user: Any, report: Report) -> Handling:
+    from trygg.measures.models import Measure
+
+    events = list(access.visible_history(user, report))
+    ids = {int(e.new) for e in events if e.what == ReportEvent.What.MEASURE and e.new.isdigit()}
+    titles = dict(Measure.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return Handling(
+        history=[HistoryLine(e, history_sentence(e, titles)) for e in events],
+        comments=list(access.visible_comments(user, report)),
+        measures=list(access.linked_measures(user, report)),
+        handles=access.handles(user, report),
+        amendable=access.may_amend(user, report, timezone.now()),
+        linkable=list(access.linkable_measures(user, report)[:LINKABLE_SHOWN]),
+    )
+
+
+def _status_name(status: str) -> str:
+    return str(Report.Status(status).label).lower() if status in Report.Status.values else status
+
+
+def history_sentence(event: ReportEvent, titles: dict[int, str]) -> str:
+    """One history entry as a sentence: who did what, from which value to which."""
+    who = event.actor.username if event.actor_id else _("Someone")  # type: ignore[union-attr]
+    what = ReportEvent.What
+    if event.what == what.STATUS and event.new == Report.Status.WITHDRAWN:
+        return _("%(who)s withdrew the report.") % {"who": who}
+    if event.what == what.STATUS:
+        values = {"who": who, "old": _status_name(event.old), "new": _status_name(event.new)}
+        return _("%(who)s changed the status from %(old)s to %(new)s.") % values
+    if event.what == what.FLAG and event.new == "true":
+        return _("%(who)s flagged the report for discussion at the next meeting.") % {"who": who}
+    if event.what == what.FLAG:
+        return _("%(who)s took the report off the next meeting's agenda.") % {"who": who}
+    if event.what == what.COMMENT:
+        return _("%(who)s wrote a comment.") % {"who": who}
+    if event.what == what.NOTE:
+        return _("%(who)s wrote an internal note.") % {"who": who}
+    if event.what == what.MEASURE:
+        title = titles.get(int(event.new), event.new) if event.new.isdigit() else event.new
+        return _("%(who)s linked the report to the measure “%(title)s”.") % {
+            "who": who,
+            "title": title,
+        }
+    fields = sorted({str(FIELD_NAMES[f]) for f in event.old.split() if f in FIELD_NAMES})
+    return _("%(who)s corrected the report (%(fields)s); the earlier version is kept.") % {
+        "who": who,
+        "fields": ", ".join(fields) or _("position"),
+    }
+
+
+def handling_dict(handling: Handling) -> dict[str, Any]:
+    """The handling's part of a report's API answer (schemas.ReportDetailOut)."""
+    return {
+        "history": [
+            {
+                "at": line.event.at,
+                "actor": line.event.actor.username if line.event.actor_id else None,  # type: ignore[union-attr]
+                "what": line.event.what,
+                "old": line.event.old,
+                "new": line.event.new,
+                "sentence": line.sentence,
+            }
+            for line in handling.history
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "at": c.at,
+                "author": c.author.username if c.author_id else None,  # type: ignore[union-attr]
+                "text": c.text,
+                "internal": c.internal,
+            }
+            for c in handling.comments
+        ],
+        "measures": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "status": m.status,
+                "status_name": m.get_status_display(),
+            }
+            for m in handling.measures
+        ],
+    }

@@ -1,5 +1,7 @@
 """The daily rollup of report counts, kept in step with the reports table.
 
+Withdrawn reports are not counted: the picture shows what was reported and stands.
+
 The situational picture reads counts per day, area and category from here
 instead of scanning years of reports, so a weekly picture over millions of
 reports costs a few thousand rollup rows.
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from trygg.reports.models import DailyCount, Report
@@ -123,6 +126,24 @@ def add(counts: Counter[Key]) -> None:
     _note(_earliest(counts))
 
 
+def remove(counts: Counter[Key]) -> None:
+    """Take `counts` out of the rollup (a withdrawn report, a corrected one's old cell).
+
+    Cells that reach zero are deleted, so the table holds what `counted` would
+    build afresh. Every cell exists: the reports being taken out were counted.
+    """
+    if not counts:
+        return
+    now = timezone.now()
+    for (muni, day, area, category, sharing), n in counts.items():
+        cell = DailyCount.objects.filter(
+            municipality_id=muni, day=day, area_key=area, category_id=category, sharing=sharing
+        )
+        cell.update(n=F("n") - n, changed_at=now)
+        cell.filter(n__lte=0).delete()
+    _note(_earliest(counts))
+
+
 # Longer than a write takes from its rollup statement to its commit (the photo
 # file, if any, is all that comes between). A write slower than that shows in
 # kept pictures of other processes after situation/cache.py's MAX_AGE_SECONDS.
@@ -150,7 +171,7 @@ def changed_since(municipality_id: int, since: datetime, until: date) -> bool:
 @transaction.atomic
 def counted(municipality_id: int | None = None) -> Counter[Key]:
     """The rollup as the reports say it should be, computed afresh (nothing written)."""
-    reports = Report.objects.all()
+    reports = Report.objects.exclude(status=Report.Status.WITHDRAWN)
     if municipality_id is not None:
         reports = reports.filter(municipality_id=municipality_id)
     zone = ZoneInfo(settings.TIME_ZONE)

@@ -74,7 +74,10 @@ class ReportOut(Schema):
     damage_cost_sek: int | None
     sharing: str
     source: str
-    status: str
+    status: str = Field(description="`received`, `reviewed`, `closed` or `withdrawn`")
+    flagged_for_discussion: bool = Field(
+        description="A coordinator put it on the next EST meeting's agenda"
+    )
     details_visible: bool = Field(
         description="False when free text, address, photo and reporter are withheld from you"
     )
@@ -83,6 +86,61 @@ class ReportOut(Schema):
     reporter: str | None
     client_id: str | None
     has_photo: bool
+
+
+class HistoryOut(Schema):
+    at: datetime
+    actor: str | None = Field(description="Username of who made the change")
+    what: Literal["status", "flag", "comment", "note", "measure", "correction"]
+    old: str = Field(description="The value before: a status, `true`/`false`, changed fields")
+    new: str = Field(description="The value after: a status, `true`/`false`, an id")
+    sentence: str = Field(description="The change in words, in the answer's language")
+
+
+class CommentOut(Schema):
+    id: int
+    at: datetime
+    author: str | None
+    text: str
+    internal: bool = Field(description="An internal note: shown to coordinators only")
+
+
+class LinkedMeasureOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_name: str
+
+
+class ReportDetailOut(ReportOut):
+    history: list[HistoryOut] = Field(
+        description="Every change, oldest first; empty unless you may see the details"
+    )
+    comments: list[CommentOut] = Field(
+        description="Comments to the reporting organisation (and, for coordinators, notes)"
+    )
+    measures: list[LinkedMeasureOut] = Field(description="What is done about it (det här görs)")
+
+
+class StatusIn(Schema):
+    status: Literal["reviewed", "closed", "withdrawn"] | None = Field(
+        None,
+        description="Coordinators mark reviewed or close; the reporter withdraws his own "
+        "report within REPORT_EDIT_HOURS of sending it",
+    )
+    flagged_for_discussion: bool | None = Field(
+        None, description="Coordinators: on or off the next meeting's agenda"
+    )
+    comment: str | None = Field(
+        None, max_length=2000, description="Coordinators: a comment to the reporter"
+    )
+
+
+class CommentIn(Schema):
+    # Not required by the schema, so that who may comment is decided (403, 404) before
+    # what was sent; an empty text is then refused with 422.
+    text: str = Field("", max_length=2000, description="The comment; not empty")
+    internal: bool = Field(False, description="An internal note, for coordinators only")
 
 
 class BatchOut(Schema):

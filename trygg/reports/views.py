@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.core.errors import InputRejected
 from trygg.partners.access import municipalities_for
 from trygg.reports import access, pages
-from trygg.reports.actions import submit_all_calm, submit_report
+from trygg.reports.actions import (
+    HandlingRefused,
+    comment_on_report,
+    correct_report,
+    handle_report,
+    link_to_measure,
+    set_report_digest,
+    submit_all_calm,
+    submit_report,
+)
 from trygg.reports.filters import ReportFilter, parse_filter
-from trygg.reports.forms import CheckInForm, ReportForm, category_groups
+from trygg.reports.forms import CheckInForm, CorrectionForm, ReportForm, category_groups
 from trygg.reports.models import Report
 
 PAGE_SIZE = 50
@@ -150,8 +163,83 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     # The point is no secret from anyone who may see the report: the list's map
     # data shows it to them too (access.py hides free text, not places).
     point = {"lat": report.lat, "lon": report.lon, "label": report.category.name}
-    context = {"report": report, "details": details, "point": point}
+    context = {
+        "report": report,
+        "details": details,
+        "point": point,
+        "handling": pages.handling_of(request.user, report),
+        "statuses": Report.Status,
+        "edit_hours": settings.REPORT_EDIT_HOURS,
+        "correct_url": reverse("reports:correct", args=[report.pk]),
+    }
     return render(request, "reports/detail.html", context)
+
+
+def _done(request: HttpRequest, report: Report, change: Any, success: str) -> HttpResponse:
+    """Run `change`; say how it went on the report's page, where the person came from."""
+    try:
+        change()
+    except (HandlingRefused, InputRejected) as refused:
+        errors = getattr(refused, "errors", None)
+        messages.error(
+            request, " ".join(str(e.message) for e in errors) if errors else str(refused)
+        )
+    else:
+        messages.success(request, success)
+    return redirect("reports:detail", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, report_id: str) -> HttpResponse:
+    """A coordinator reviews, closes or (un)flags; the reporter withdraws his own."""
+    report = access.get_report_for(request.user, report_id)
+    if not access.may_change(request.user, report):
+        raise PermissionDenied
+    flagged = {"yes": True, "no": False}.get(request.POST.get("flagged", ""))
+
+    def change() -> None:
+        handle_report(
+            report=report, by=request.user, status=request.POST.get("status") or None,
+            flagged=flagged, comment=request.POST.get("comment", ""),
+        )  # fmt: skip
+
+    return _done(request, report, change, _("Saved."))
+
+
+@login_required
+@require_POST
+def add_comment(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = access.get_report_for(request.user, report_id)
+    if not access.handles(request.user, report):
+        raise PermissionDenied
+    text, internal = request.POST.get("text", ""), request.POST.get("internal") == "on"
+
+    def change() -> None:
+        comment_on_report(report=report, by=request.user, text=text, internal=internal)
+
+    return _done(request, report, change, _("Saved."))
+
+
+@login_required
+@require_POST
+def link_measure(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = access.get_report_for(request.user, report_id)
+    if not access.handles(request.user, report):
+        raise PermissionDenied
+    chosen = request.POST.get("measure", "")
+    measure = (
+        access.linkable_measures(request.user, report).filter(pk=chosen).first()
+        if chosen.isdigit() and len(chosen) < 10
+        else None
+    )
+
+    def change() -> None:
+        if measure is None:
+            raise HandlingRefused(_("Choose an open measure of the municipality."), "measure")
+        link_to_measure(report=report, by=request.user, measure=measure)
+
+    return _done(request, report, change, _("The report is linked to the measure."))
 
 
 @login_required
@@ -170,3 +258,42 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
     # Personal-ish data: kept by no cache, not even the browser's.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def correct(request: HttpRequest, report_id: str) -> HttpResponse:
+    """The reporter corrects his own report within the edit window; the earlier version is kept."""
+    report = access.get_report_for(request.user, report_id)
+    if not access.owns(request.user, report):
+        raise PermissionDenied
+    if not access.may_amend(request.user, report, timezone.now()):
+        messages.error(request, _("The report can no longer be changed."))
+        return redirect("reports:detail", report_id=report.pk)
+    form = CorrectionForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_report(report=report, by=request.user, data=form.report_data())
+        except InputRejected as rejected:
+            form.add_rejection(rejected)
+        except HandlingRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The report is corrected; the earlier version is kept."))
+            return redirect("reports:detail", report_id=report.pk)
+    return render(request, "reports/correct.html", {"form": form, "report": report})
+
+
+@login_required
+def digest(request: HttpRequest) -> HttpResponse:
+    """Each of the person's organisations opts in to (or out of) the weekly digest of measures."""
+    choices = access.digest_choices(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("organisation", "")
+        organisation = next((o for o, _on in choices if str(o.pk) == chosen), None)
+        if organisation is None:
+            raise Http404("No such organisation")
+        on = request.POST.get("on") == "yes"
+        set_report_digest(organisation=organisation, by=request.user, on=on)
+        messages.success(request, _("Saved."))
+        return redirect("reports:digest")
+    return render(request, "reports/digest.html", {"choices": choices})

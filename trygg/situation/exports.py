@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.models import Report
 from trygg.reports.pages import MAP_LIMIT
 from trygg.situation import queries
 from trygg.situation.periods import Period
@@ -222,6 +223,7 @@ def point_features(
             occurred_at__lt=until,
             category_id__in=queries.Taxonomy.load().incident_ids(categories),
         )
+        .exclude(status=Report.Status.WITHDRAWN)
         .select_related("category", "area")
         .defer("area__geometry")
         .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]

@@ -157,6 +157,7 @@ def _area_times(area: Area, selection: Selection, ids: list[int]) -> tuple[np.nd
         Report.objects.filter(
             area=area, occurred_at__gte=since, occurred_at__lt=until, category_id__in=ids
         )
+        .exclude(status=Report.Status.WITHDRAWN)
         .order_by()
         .values_list("occurred_at", "occurred_to")
     )
@@ -190,6 +191,7 @@ def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list
     reports = (
         visible_reports(user)
         .filter(area=area, category_id__in=ids, occurred_at__lt=until)
+        .exclude(status=Report.Status.WITHDRAWN)
         .select_related("category", "organisation")
         .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
     )

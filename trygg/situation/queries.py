@@ -124,6 +124,7 @@ def period_events(
             occurred_at__lt=until,
             category_id__in=category_ids,
         )
+        .exclude(status=Report.Status.WITHDRAWN)
         .order_by()
         .values_list("x", "y", "occurred_at", "occurred_to")
     )

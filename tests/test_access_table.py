@@ -20,8 +20,10 @@ from PIL import Image
 
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
+from trygg.measures.actions import create_measure
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
+from trygg.reports.models import Category
 from trygg.reports.photos import attach_photo
 from trygg.situation.actions import publish_period
 from trygg.situation.periods import parse_period
@@ -96,6 +98,16 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
     "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),
     "public:period_json": ("GET", "/oppen/{code}/{week}.json", (O, O, O, O, O, O, O, O)),
+    # A measure's effect (trygg.measures.effect): its responsible organisation (the
+    # police, no one in this table) and coordinators evaluate and save; partners,
+    # the steering group and administrators read saved evaluations; reporters do not.
+    "measures_effect:evaluate": ("GET", "/atgarder/{measure}/utvardera/", (L, D, D, D, O, D, H, H)),
+    "measures_effect:save": ("POST", "/atgarder/{measure}/utvardera/spara", (L, D, D, D, M, D, H, H)),  # noqa: E501
+    "measures_effect:evaluations": ("GET", "/atgarder/{measure}/utvarderingar/", (L, D, O, O, O, O, H, H)),  # noqa: E501
+    # Planera närvaro: every member of the partnership; coordinators create the measure.
+    "measures_effect:presence": ("GET", "/atgarder/narvaro/{code}/", (L, O, O, O, O, O, H, H)),
+    "measures_effect:presence_map": ("GET", "/atgarder/narvaro/{code}/karta.geojson", (L, O, O, O, O, O, H, H)),  # noqa: E501
+    "measures_effect:presence_create": ("POST", "/atgarder/narvaro/{code}/skapa", (L, D, D, D, M, D, H, H)),  # noqa: E501
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
@@ -141,6 +153,11 @@ class AccessTableTests(TryggTestCase):
             municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
             today=date(2026, 12, 1),
         )  # fmt: skip
+        cls.measure = create_measure(
+            by=cls.w.anna, municipality=cls.w.ostersund, title="Belysning", kind="situational",
+            responsible=cls.w.orgs["polis"], area=cls.w.centrum, starts_on=date(2026, 11, 2),
+            categories=Category.objects.filter(code="graffiti"),
+        )  # fmt: skip
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -158,6 +175,7 @@ class AccessTableTests(TryggTestCase):
             token=self.anna_token.pk,
             code=self.w.ostersund.code,
             area=self.w.centrum.pk,
+            measure=self.measure.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

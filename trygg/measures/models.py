@@ -163,3 +163,27 @@ class MeasureEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("measure history is append-only")
+
+
+class Evaluation(models.Model):
+    """A dated snapshot of a measure's effect evaluation (trygg.measures.effect).
+
+    The counts change as late reports arrive, so what the group saw when it
+    judged a measure is kept as it was: the parameters asked and the results.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
+    created_at = models.DateTimeField(_("evaluated"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    parameters = models.JSONField(_("parameters"), default=dict)
+    results = models.JSONField(_("results"), default=dict)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["measure", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.created_at:%Y-%m-%d}"

@@ -17,13 +17,11 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404
 
 from trygg.analysis.timeofweek import time_of_week
-from trygg.geo.access import visible_areas
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.access import details_shown, reports_for_statistics, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.situation import queries
 from trygg.situation.cache import kept_for
@@ -37,12 +35,6 @@ from trygg.situation.picture import (
 from trygg.situation.selection import Selection
 
 RECENT_REPORTS = 20
-
-
-def get_area_for(user: Any, area_id: int) -> Area:
-    """The area if it lies in a municipality `user` is a member of; 404 otherwise."""
-    areas = visible_areas(user).select_related("municipality").defer("municipality__boundary")
-    return get_object_or_404(areas, pk=area_id)
 
 
 @dataclass(frozen=True)
@@ -153,12 +145,13 @@ def _bounds(selection: Selection) -> tuple[datetime, datetime]:
 def _area_times(area: Area, selection: Selection, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Local start and end (NaT if none) of the period's incidents in the area."""
     since, until = _bounds(selection)
-    rows = (
-        Report.objects.filter(
-            area=area, occurred_at__gte=since, occurred_at__lt=until, category_id__in=ids
-        )
-        .order_by()
-        .values_list("occurred_at", "occurred_to")
+    rows = reports_for_statistics(
+        "occurred_at",
+        "occurred_to",
+        area=area,
+        occurred_at__gte=since,
+        occurred_at__lt=until,
+        category_id__in=ids,
     )
     zone = ZoneInfo(settings.TIME_ZONE)
 

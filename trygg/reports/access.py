@@ -33,8 +33,6 @@ from trygg.reports.models import Report
 from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
-# Fields hidden when a report is shown outside its organisation to a non-coordinator.
-PRIVATE_FIELDS = ("description", "address", "photo", "reporter", "client_id")
 # What `reports_for_statistics` may read and filter on: place, time and kind, no free text.
 STATISTICS_COLUMNS = frozenset(
     {"x", "y", "lat", "lon", "h3_cell", "occurred_at", "occurred_to", "category_id", "area_id"}

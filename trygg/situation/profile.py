@@ -22,7 +22,8 @@ from trygg.analysis.timeofweek import time_of_week
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
 from trygg.reports.access import details_shown, reports_for_statistics, visible_reports
-from trygg.reports.models import DailyCount, Report
+from trygg.reports.models import DailyCount
+from trygg.reports.records import ShownReport, shown_reports
 from trygg.situation import queries
 from trygg.situation.cache import kept_for
 from trygg.situation.picture import (
@@ -38,12 +39,6 @@ RECENT_REPORTS = 20
 
 
 @dataclass(frozen=True)
-class RecentReport:
-    report: Report
-    details: bool  # may the reader see its free text
-
-
-@dataclass(frozen=True)
 class AreaProfile:
     area: Area
     picture: Picture  # the municipality's picture of the same selection
@@ -53,7 +48,7 @@ class AreaProfile:
     time_of_week: list[list[float]]  # 7 x 24, Monday first
     time_of_week_events: int
     hotspots: list[HotspotCell]  # the picture's hot and cold cells centred in the area
-    recent: list[RecentReport]
+    recent: list[ShownReport]
 
 
 def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
@@ -177,7 +172,7 @@ def _inside(area: Area, cells: list[HotspotCell]) -> list[HotspotCell]:
     return [c for c, keep in zip(cells, inside, strict=True) if keep]
 
 
-def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[RecentReport]:
+def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[ShownReport]:
     """The newest incidents in the area up to the period's end that `user` may see."""
     _since, until = _bounds(selection)
     reports = (
@@ -187,4 +182,4 @@ def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list
         .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
     )
     reports = list(reports)
-    return [RecentReport(r, d) for r, d in zip(reports, details_shown(user, reports), strict=True)]
+    return shown_reports(reports, details_shown(user, reports))

@@ -338,22 +338,27 @@ def explain(municipality: Any, period: Any) -> None:
 
     from django.db.models import Sum
 
-    from trygg.reports.models import Report
+    from trygg.reports.access import reports_for_statistics
     from trygg.situation import queries
 
     ids = queries.Taxonomy.load().incident_ids()
     since, until = queries._bounds(period.start, period.end)
-    events = Report.objects.filter(
-        municipality=municipality,
+    # The very query period_events sends.
+    events = reports_for_statistics(
+        "x",
+        "y",
+        "occurred_at",
+        "occurred_to",
+        municipality_id=municipality.pk,
         occurred_at__gte=since,
         occurred_at__lt=until,
         category_id__in=ids,
-    ).values_list("x", "y", "occurred_at", "occurred_to")
+    )
     start = period.start - timedelta(weeks=51)
     trend = queries._rollup(municipality.pk, start, period.end, ids, False)
     trend = trend.values_list("day", "category_id").annotate(total=Sum("n"))
     options = {"analyze": True, "buffers": True} if _is_postgres() else {}
-    for name, queryset in (("period_events", events.order_by()), ("trend", trend)):
+    for name, queryset in (("period_events", events), ("trend", trend)):
         print(f"--- {name}\n{queryset.explain(**options)}", file=sys.stderr, flush=True)
 
 

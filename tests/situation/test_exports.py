@@ -292,6 +292,16 @@ class PointExportTests(ExportTestCase):
         texts = {p["description"] for p in points}
         self.assertLessEqual({"Police note", "Stairwell B tagged"}, texts)
 
+    def test_each_point_is_the_one_the_report_map_shows(self):
+        for user in (self.w.anna, self.w.sara):
+            with self.subTest(user=user.username):
+                response = self.download(f"export/punkter.geojson?{WEEK}", user=user)
+                exported = json.loads(response.content)["features"]
+                on_map = self.client.get("/rapporter/karta.geojson").json()["features"]
+                by_id = {f["properties"]["id"]: f for f in on_map}
+                self.assertTrue(exported)
+                self.assertEqual(exported, [by_id[f["properties"]["id"]] for f in exported])
+
     def test_a_partner_gets_shared_points_without_other_organisations_free_text(self):
         points = self.points(self.w.sara)
         self.assertEqual(len(points), 8)  # not the police's organisation-only report

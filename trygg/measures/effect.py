@@ -34,7 +34,7 @@ from trygg.geo.models import Area
 from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.partners.access import SHARED_VIEW_ROLES, standing_of
 from trygg.partners.models import Municipality, Role
-from trygg.reports.models import Report
+from trygg.reports.access import reports_for_statistics
 from trygg.situation.queries import Taxonomy
 
 DEFAULT_WEEKS = 12
@@ -156,15 +156,13 @@ def window_points(
     """SWEREF x and y of the reports of these categories that occurred in [start, end) local."""
     zone = ZoneInfo(settings.TIME_ZONE)
     since, until = (datetime.combine(d, time(), zone) for d in window)
-    queryset = (
-        Report.objects.filter(
-            municipality_id=municipality_id,
-            category_id__in=category_ids,
-            occurred_at__gte=since,
-            occurred_at__lt=until,
-        )
-        .order_by()
-        .values_list("x", "y")
+    queryset = reports_for_statistics(
+        "x",
+        "y",
+        municipality_id=municipality_id,
+        category_id__in=category_ids,
+        occurred_at__gte=since,
+        occurred_at__lt=until,
     )
     # Straight from the cursor: two floats a row need none of Django's converters.
     sql, params = queryset.query.sql_with_params()

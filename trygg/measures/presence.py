@@ -27,8 +27,9 @@ from trygg.geo.models import Area
 from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
 from trygg.partners.models import Municipality, Organisation
+from trygg.reports.access import reports_for_statistics
 from trygg.reports.actions import ALL_CALM
-from trygg.reports.models import Category, Report
+from trygg.reports.models import Category
 from trygg.situation import queries
 from trygg.situation.geometry import cell_polygon, study_area
 from trygg.situation.picture import HOTSPOT_ALPHA
@@ -178,15 +179,16 @@ def checkin_seconds(municipality: Municipality, start: date, end: date) -> np.nd
     """Local wall-clock epoch seconds of the volunteers' *Lugnt* check-ins in [start, end)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     since, until = (datetime.combine(d, time(), zone) for d in (start, end))
-    times = Report.objects.filter(
+    times = reports_for_statistics(
+        "occurred_at",
         municipality=municipality,
         category__code=ALL_CALM,
         organisation__kind=Organisation.Kind.VOLUNTEER,
         occurred_at__gte=since,
         occurred_at__lt=until,
-    ).values_list("occurred_at", flat=True)
+    )
     # timegm reads the local fields as if they were UTC: the wall clock time_of_week counts in.
-    return np.array([timegm(t.astimezone(zone).timetuple()) for t in times], dtype=np.int64)
+    return np.array([timegm(t.astimezone(zone).timetuple()) for (t,) in times], dtype=np.int64)
 
 
 def _hour_of_week(seconds: np.ndarray) -> np.ndarray:

@@ -41,8 +41,14 @@ from trygg.reports.models import DigestSubscription, Report, ReportComment, Repo
 from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
-# Fields hidden when a report is shown outside its organisation to a non-coordinator.
-PRIVATE_FIELDS = ("description", "address", "photo", "reporter", "client_id")
+# What `reports_for_statistics` may read and filter on: place, time and kind, no free text.
+STATISTICS_COLUMNS = frozenset(
+    {"x", "y", "lat", "lon", "h3_cell", "occurred_at", "occurred_to", "category_id", "area_id"}
+)
+STATISTICS_FILTERS = frozenset(
+    {"municipality", "municipality_id", "area", "area_id", "category", "category_id"}
+    | {"organisation", "occurred_at", "occurred_to"}
+)
 
 
 class Shown(Protocol):
@@ -107,6 +113,34 @@ def wholly_visible(user: Any) -> tuple[dict[int, tuple[str, ...]], QuerySet[Repo
     return {m: tuple(levels) for m, levels in slices.items()}, beyond
 
 
+def reports_for_statistics(*columns: str, **filters: Any) -> QuerySet[Report]:
+    """`columns` of every report of one municipality (or one of its areas) matching `filters`.
+
+    The one read of reports that bypasses the viewer rules of `visible_reports`,
+    on purpose: the lägesbild, area profiles and measure effects show counts,
+    hot spots and time patterns of all reports of a municipality to every
+    member of its partnership, whoever filed them. It is safe because nothing
+    individual comes out: only the columns in STATISTICS_COLUMNS (position,
+    time, category, area) can be read, and only those in STATISTICS_FILTERS
+    (which never touch the free text) filtered on, so a later edit cannot read
+    a note, address, photo or reporter through it. The scope must name a
+    municipality or an area. Rows come as tuples (values_list), unordered,
+    with no join beyond what `filters` name. A withdrawn report is never
+    counted: its reporter took it back.
+    """
+    names = {key.split("__")[0] for key in filters}
+    if not set(columns) <= STATISTICS_COLUMNS or not names <= STATISTICS_FILTERS:
+        raise ValueError(f"Not for statistics: {sorted(set(columns) | names)}")
+    if not names & {"municipality", "municipality_id", "area", "area_id"}:
+        raise ValueError("Statistics are read for one municipality or area.")
+    return (
+        Report.objects.filter(**filters)
+        .exclude(status=Report.Status.WITHDRAWN)
+        .order_by()
+        .values_list(*columns)
+    )
+
+
 def shows_details(user: Any, report: Shown) -> bool:
     """True if `user` may read the report's free text, address, photo and reporter."""
     standing = standing_of(user)
@@ -137,9 +171,13 @@ def text_search(user: Any, text: str) -> Q:
 
 
 def details_shown(user: Any, reports: Sequence[Shown]) -> list[bool]:
-    """Per report, whether `user` is shown its details; the ones of other organisations are audited.
+    """Per report, whether `user` is shown its details. WRITES audit rows: not a plain read.
 
-    Call it with exactly the reports about to be shown, once per response.
+    Every report of another organisation whose details `user` may see is
+    recorded in the audit log (one READ_DETAILS row per municipality) as
+    being shown, right now. So call it with exactly the reports about to be
+    shown, once per response, and only when they are shown; to ask whether
+    `user` could see them, without recording anything, use `shows_details`.
     """
     flags = [shows_details(user, report) for report in reports]
     own = standing_of(user).organisation_ids

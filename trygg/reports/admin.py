@@ -15,8 +15,9 @@ from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from trygg.reports.access import PRIVATE_FIELDS, details_shown, visible_reports
+from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.models import Category, Report
+from trygg.reports.records import PRIVATE_FIELDS
 
 # Where change_view leaves its decision for get_fields, which Django calls several times.
 DETAILS_FLAG = "_trygg_report_details"

@@ -13,7 +13,6 @@ import numpy as np
 import shapely
 import shapely.geometry
 from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +33,7 @@ from trygg.reports.access import (
 )
 from trygg.reports.filters import ReportFilter
 from trygg.reports.models import Category, DailyCount, Report, ReportComment, ReportEvent
+from trygg.reports.records import ShownReport, report_feature, shown_reports
 
 # The map draws at most this many points, newest first; more would make a
 # phone's browser crawl, and the list below it pages through all of them.
@@ -116,25 +116,6 @@ def _for_web(geometry: dict[str, Any]) -> dict[str, Any]:
     return dict(shapely.geometry.mapping(rounded))
 
 
-def _feature(report: Report, *, details: bool) -> dict[str, Any]:
-    category = report.category
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
-        "properties": {
-            "id": str(report.pk),
-            "url": reverse("reports:detail", args=[report.pk]),
-            "category": category.code,
-            "category_name": category.name,
-            "colour": category.colour,
-            "occurred_at": report.occurred_at.isoformat(),
-            "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
-            "area": report.area.name if report.area_id else None,  # type: ignore[union-attr]
-            "description": report.description if details else None,
-        },
-    }
-
-
 def map_features(
     user: Any, report_filter: ReportFilter, *, ids: list[Any] | None = None
 ) -> dict[str, Any]:
@@ -145,6 +126,15 @@ def map_features(
     chosen = report_filter.apply(visible_reports(user))
     if ids is not None:
         chosen = chosen.filter(pk__in=ids)
+    return point_collection(user, chosen)
+
+
+def point_collection(user: Any, chosen: QuerySet[Report]) -> dict[str, Any]:
+    """`chosen` (already among those `user` may see) as GeoJSON points, newest first, capped.
+
+    The report map and the lägesbild's point export both answer with this.
+    Free text only where `details_shown` allows, which audits it.
+    """
     reports = list(
         chosen.select_related("category", "area")
         .defer("area__geometry")
@@ -152,9 +142,7 @@ def map_features(
     )
     truncated = len(reports) > MAP_LIMIT
     shown = list(reports[:MAP_LIMIT])
-    features = [
-        _feature(r, details=d) for r, d in zip(shown, details_shown(user, shown), strict=True)
-    ]
+    features = [report_feature(s) for s in shown_reports(shown, details_shown(user, shown))]
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -350,18 +338,10 @@ class _CellIndex(Func):
         return Func.as_sql(self, compiler, connection, template=template, **extra)
 
 
-@dataclass(frozen=True)
-class ListRow:
-    report: Report
-    details: bool
-
-
-def list_rows(user: Any, reports: Iterable[Report]) -> list[ListRow]:
+def list_rows(user: Any, reports: Iterable[Report]) -> list[ShownReport]:
+    """A page of the list as its rows; the details shown are audited (details_shown)."""
     reports = list(reports)
-    return [
-        ListRow(report=r, details=d)
-        for r, d in zip(reports, details_shown(user, reports), strict=True)
-    ]
+    return shown_reports(reports, details_shown(user, reports))
 
 
 def listed_reports(user: Any, report_filter: ReportFilter) -> QuerySet[Report]:

@@ -20,14 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.access import visible_reports
 from trygg.reports.models import Report
-from trygg.reports.pages import MAP_LIMIT
+from trygg.reports.pages import point_collection
 from trygg.situation import queries
 from trygg.situation.periods import Period
 from trygg.situation.wording import kind_of, mark_of, rounded
@@ -211,11 +210,11 @@ def point_features(
 ) -> dict[str, Any]:
     """The period's incident reports `user` may see, newest first, capped like the report map.
 
-    Free text only where `shows_details` allows; the rest of a report is the same
-    as on /rapporter/karta.geojson.
+    Each point is the report map's (/rapporter/karta.geojson): the same
+    reports.pages.point_collection, free text only where `details_shown` allows.
     """
     since, until = _bounds(period)
-    reports = list(
+    chosen = (
         visible_reports(user)
         .filter(
             municipality=municipality,
@@ -224,37 +223,8 @@ def point_features(
             category_id__in=queries.Taxonomy.load().incident_ids(categories),
         )
         .exclude(status=Report.Status.WITHDRAWN)
-        .select_related("category", "area")
-        .defer("area__geometry")
-        .order_by("-occurred_at", "-id")[: MAP_LIMIT + 1]
     )
-    shown = list(reports[:MAP_LIMIT])
-    features = [
-        _point(r, details=d) for r, d in zip(shown, details_shown(user, shown), strict=True)
-    ]
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "limit": MAP_LIMIT,
-        "truncated": len(reports) > MAP_LIMIT,
-    }
-
-
-def _point(report: Any, *, details: bool) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
-        "properties": {
-            "id": str(report.pk),
-            "url": reverse("reports:detail", args=[report.pk]),
-            "category": report.category.code,
-            "category_name": report.category.name,
-            "occurred_at": report.occurred_at.isoformat(),
-            "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
-            "area": report.area.name if report.area_id else None,
-            "description": report.description if details else None,
-        },
-    }
+    return point_collection(user, chosen)
 
 
 def filename(code: str, period_key: str, categories: tuple[str, ...], part: str, ext: str) -> str:

@@ -17,14 +17,13 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404
 
 from trygg.analysis.timeofweek import time_of_week
-from trygg.geo.access import visible_areas
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.access import details_shown, reports_for_statistics, visible_reports
 from trygg.reports.models import DailyCount, Report
+from trygg.reports.records import ShownReport, shown_reports
 from trygg.situation import queries
 from trygg.situation.cache import kept_for
 from trygg.situation.picture import (
@@ -39,18 +38,6 @@ from trygg.situation.selection import Selection
 RECENT_REPORTS = 20
 
 
-def get_area_for(user: Any, area_id: int) -> Area:
-    """The area if it lies in a municipality `user` is a member of; 404 otherwise."""
-    areas = visible_areas(user).select_related("municipality").defer("municipality__boundary")
-    return get_object_or_404(areas, pk=area_id)
-
-
-@dataclass(frozen=True)
-class RecentReport:
-    report: Report
-    details: bool  # may the reader see its free text
-
-
 @dataclass(frozen=True)
 class AreaProfile:
     area: Area
@@ -61,7 +48,7 @@ class AreaProfile:
     time_of_week: list[list[float]]  # 7 x 24, Monday first
     time_of_week_events: int
     hotspots: list[HotspotCell]  # the picture's hot and cold cells centred in the area
-    recent: list[RecentReport]
+    recent: list[ShownReport]
 
 
 def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
@@ -153,13 +140,13 @@ def _bounds(selection: Selection) -> tuple[datetime, datetime]:
 def _area_times(area: Area, selection: Selection, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Local start and end (NaT if none) of the period's incidents in the area."""
     since, until = _bounds(selection)
-    rows = (
-        Report.objects.filter(
-            area=area, occurred_at__gte=since, occurred_at__lt=until, category_id__in=ids
-        )
-        .exclude(status=Report.Status.WITHDRAWN)
-        .order_by()
-        .values_list("occurred_at", "occurred_to")
+    rows = reports_for_statistics(
+        "occurred_at",
+        "occurred_to",
+        area=area,
+        occurred_at__gte=since,
+        occurred_at__lt=until,
+        category_id__in=ids,
     )
     zone = ZoneInfo(settings.TIME_ZONE)
 
@@ -185,7 +172,7 @@ def _inside(area: Area, cells: list[HotspotCell]) -> list[HotspotCell]:
     return [c for c, keep in zip(cells, inside, strict=True) if keep]
 
 
-def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[RecentReport]:
+def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[ShownReport]:
     """The newest incidents in the area up to the period's end that `user` may see."""
     _since, until = _bounds(selection)
     reports = (
@@ -196,4 +183,4 @@ def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list
         .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
     )
     reports = list(reports)
-    return [RecentReport(r, d) for r, d in zip(reports, details_shown(user, reports), strict=True)]
+    return shown_reports(reports, details_shown(user, reports))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.core.errors import InputRejected
+from trygg.geo.access import get_area_for
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.pages import outlines
@@ -28,7 +29,7 @@ from trygg.situation.cache import picture_for
 from trygg.situation.forms import AssessmentForm
 from trygg.situation.pages import density_features, hotspot_features, picture_dict
 from trygg.situation.picture import Picture
-from trygg.situation.profile import build_profile, get_area_for
+from trygg.situation.profile import build_profile
 from trygg.situation.selection import Selection, parse_selection
 
 GEOJSON = "application/geo+json"

@@ -20,6 +20,7 @@ from PIL import Image
 
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
+from trygg.measures.actions import create_measure
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 from trygg.reports.photos import attach_photo
@@ -96,6 +97,15 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
     "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),
     "public:period_json": ("GET", "/oppen/{code}/{week}.json", (O, O, O, O, O, O, O, O)),
+    # Measures (trygg/measures/access.py): karl's company owns the measure; partners,
+    # steering and administrators read it; only coordinators create; an empty form is judged.
+    "measures:index": ("GET", "/atgarder/", (L, M, M, M, M, M, M, H)),
+    "measures:board": ("GET", "/atgarder/kommun/{code}/", (L, O, O, O, O, O, H, H)),
+    "measures:new": ("GET", "/atgarder/kommun/{code}/ny/", (L, D, D, D, O, D, H, H)),
+    "measures:detail": ("GET", "/atgarder/{measure}/", (L, O, O, O, O, O, H, H)),
+    "measures:edit": ("GET", "/atgarder/{measure}/andra/", (L, O, D, D, O, D, H, H)),
+    "measures:status": ("POST", "/atgarder/{measure}/status/", (L, I, D, D, I, D, H, H)),
+    "measures:light": ("POST", "/atgarder/{measure}/ljus/", (L, I, D, D, I, D, H, H)),
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
@@ -136,6 +146,15 @@ class AccessTableTests(TryggTestCase):
         cls.report, _ = submit_report(
             organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
         )
+        cls.measure = create_measure(
+            by=cls.w.anna,
+            municipality=cls.w.ostersund,
+            title="Belysning",
+            kind="situational",
+            responsible=cls.w.orgs["bostad"],
+            status="decided",
+            reports=[cls.report],
+        )
         cls.anna_token, _ = create_api_token(user=cls.w.anna, name="anna's")
         publish_period(
             municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
@@ -158,6 +177,7 @@ class AccessTableTests(TryggTestCase):
             token=self.anna_token.pk,
             code=self.w.ostersund.code,
             area=self.w.centrum.pk,
+            measure=self.measure.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

@@ -116,6 +116,14 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:get_report": ("GET", "/api/v1/reports/{report}", (D, O, O, O, O, O, H, H)),
     "api-v1:list_categories": ("GET", "/api/v1/categories", (D, O, O, O, O, O, O, O)),
     "api-v1:list_areas": ("GET", "/api/v1/areas", (D, O, O, O, O, O, O, O)),
+    # Measures: the same rules as the pages. Each POST carries a real change (measure_body):
+    # the owner (karl) moves it forward and sets the light; only coordinators create, and
+    # erik's own municipality has no Bostaden to make responsible.
+    "api-v1:list_measures": ("GET", "/api/v1/measures", (D, O, O, O, O, O, O, O)),
+    "api-v1:get_measure": ("GET", "/api/v1/measures/{measure}", (D, O, O, O, O, O, H, H)),
+    "api-v1:create_new_measure": ("POST", "/api/v1/measures", (D, D, D, D, O, D, I, D)),
+    "api-v1:change_measure_status": ("POST", "/api/v1/measures/{measure}/status", (D, O, D, D, O, D, H, H)),  # noqa: E501
+    "api-v1:set_measure_light": ("POST", "/api/v1/measures/{measure}/light", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
 }  # fmt: skip
 
@@ -187,6 +195,7 @@ class AccessTableTests(TryggTestCase):
             body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
             if path.endswith("/batch"):
                 body = {"reports": [body]}
+            body = self.measure_body(path) or body
             call = self.client.post if method == "POST" else self.client.get
             kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
             response = call(path, headers=headers, **kwargs)
@@ -196,6 +205,20 @@ class AccessTableTests(TryggTestCase):
             call = self.client.post if method == "POST" else self.client.get
             response = call(path)
         return classify(response)
+
+    def measure_body(self, path: str) -> dict | None:
+        """A change each measure operation makes, so the table tests the rule, not the shape."""
+        if not path.startswith("/api/v1/measures"):
+            return None
+        if path.endswith("/status"):
+            return {"to": "ongoing"}
+        if path.endswith("/light"):
+            return {"light": "green"}
+        return {
+            "title": "Belysning",
+            "kind": "situational",
+            "responsible": self.w.orgs["bostad"].pk,
+        }
 
     def test_every_route_has_a_decision(self):
         routes = set(url_names(get_resolver().url_patterns))
@@ -210,7 +233,8 @@ class AccessTableTests(TryggTestCase):
             for method in ops
         }
         tabled = {
-            (method, path.split("?")[0].replace("{report}", "{report_id}"))
+            (method, path.split("?")[0].replace("{report}", "{report_id}")
+             .replace("{measure}", "{measure_id}"))
             for method, path, _ in ROUTES.values()
             if path.startswith("/api/v1/") and path not in {"/api/v1/", "/api/v1/docs"}
             and not path.endswith("openapi.json")

@@ -133,3 +133,17 @@ class StatusIn(Schema):
 class LightIn(Schema):
     light: Light
     comment: str = Field("", max_length=300, description="Needed for yellow and red")
+
+
+class MeasuresSlotOut(Schema):
+    """The lägesbild's measures: open ones by traffic light, the overdue ones, the board."""
+
+    open: int = Field(description="Open measures (proposed, decided or ongoing)")
+    by_light: dict[str, int] = Field(
+        description="Open measures per light: green, yellow, red, none"
+    )
+    overdue_count: int
+    overdue: list[MeasureSummaryOut] = Field(
+        description="The first overdue ones, oldest deadline first"
+    )
+    board: str = Field(description="Path of the measures board")

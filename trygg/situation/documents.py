@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from trygg.measures.pages import slot_for
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.reports.intake import ReportRejected
@@ -79,7 +81,9 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
         municipality=municipality, period_key=picture.period.key
     ).first()
     shapes = staticmap.load_shapes(municipality)
-    response = HttpResponse(render_pdf(picture, assessment, shapes), content_type="application/pdf")
+    measures = slot_for(municipality, request.user, timezone.localdate())
+    content = render_pdf(picture, assessment, shapes, measures=measures)
+    response = HttpResponse(content, content_type="application/pdf")
     filename = f"lagesbild-{picture.municipality_code}-{picture.period.key}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

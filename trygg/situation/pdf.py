@@ -124,9 +124,12 @@ def _is_static_file(url: str) -> bool:
     return Path(url2pathname(parts.path)).resolve().is_relative_to(STATIC_DIR)
 
 
-def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) -> dict[str, Any]:
-    """Everything the template shows, formatted, from the one picture."""
+def pdf_context(
+    picture: Picture, assessment: Assessment | None, shapes: Any, measures: Any = None
+) -> dict[str, Any]:
+    """Everything the template shows, formatted, from the one picture (and the measures slot)."""
     return {
+        "measures": measures,
         "picture": picture,
         "assessment": assessment,
         "baseline_first": picture.baseline[-1].key,
@@ -149,12 +152,17 @@ def pdf_context(picture: Picture, assessment: Assessment | None, shapes: Any) ->
 
 
 def render_pdf(
-    picture: Picture, assessment: Assessment | None, shapes: staticmap.MapShapes | None = None
+    picture: Picture,
+    assessment: Assessment | None,
+    shapes: staticmap.MapShapes | None = None,
+    measures: dict[str, Any] | None = None,
 ) -> bytes:
     """The lägesbild of `picture` as PDF bytes; the map's shapes are loaded if not given."""
     if shapes is None:
         municipality = Municipality.objects.get(code=picture.municipality_code)
         shapes = staticmap.load_shapes(municipality)
-    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, shapes))
+    html = render_to_string(
+        "situation/pdf.html", pdf_context(picture, assessment, shapes, measures)
+    )
     document = HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher())
     return bytes(document.write_pdf())

@@ -106,6 +106,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "measures:edit": ("GET", "/atgarder/{measure}/andra/", (L, O, D, D, O, D, H, H)),
     "measures:status": ("POST", "/atgarder/{measure}/status/", (L, I, D, D, I, D, H, H)),
     "measures:light": ("POST", "/atgarder/{measure}/ljus/", (L, I, D, D, I, D, H, H)),
+    "measures:export": ("GET", "/atgarder/kommun/{code}/export.csv", (L, O, O, O, O, O, H, H)),
+    "measures:plan": ("GET", "/atgarder/kommun/{code}/atgardsplan.xlsx", (L, O, O, O, O, O, H, H)),
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),

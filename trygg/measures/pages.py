@@ -97,7 +97,7 @@ def board_queryset(
 
 def light_text(light: str) -> str:
     """The traffic light in words: colour is never the only sign (WCAG 1.4.1)."""
-    return Measure.Light(light).label if light else _("No traffic light set")
+    return str(Measure.Light(light).label) if light else _("No traffic light set")
 
 
 def measure_dict(measure: Measure, *, notes: bool, today: date) -> dict[str, Any]:

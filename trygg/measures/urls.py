@@ -2,7 +2,7 @@
 
 from django.urls import path  # each module adds its own block of lines below
 
-from trygg.measures import views
+from trygg.measures import export_views, views
 
 app_name = "measures"
 
@@ -17,4 +17,10 @@ urlpatterns += [
     path("<int:measure_id>/andra/", views.edit, name="edit"),
     path("<int:measure_id>/status/", views.status, name="status"),
     path("<int:measure_id>/ljus/", views.light, name="light"),
+]
+
+# The board's list and the åtgärdsplan as files (trygg.measures.export_views).
+urlpatterns += [
+    path("kommun/<str:code>/export.<str:fmt>", export_views.export_board, name="export"),
+    path("kommun/<str:code>/atgardsplan.<str:fmt>", export_views.export_plan, name="plan"),
 ]

@@ -14,6 +14,7 @@ from django.test import Client, SimpleTestCase
 
 from tests.reports.test_pages import form_data
 from tests.world import TryggTestCase, sign_in
+from trygg.measures.actions import create_measure
 from trygg.partners.actions import create_api_token
 
 TRYGG = Path(sys.executable).with_name("trygg")
@@ -122,6 +123,14 @@ class CsrfTests(TryggTestCase):
         super().setUpTestData()
         cls.root = User.objects.create_superuser("root", password="secret-pass-123")
         cls.token, _secret = create_api_token(user=cls.w.karl, name="Import")
+        cls.measure = create_measure(
+            by=cls.w.anna,
+            municipality=cls.w.ostersund,
+            title="Belysning",
+            kind="situational",
+            responsible=cls.w.orgs["bostad"],
+            status="decided",
+        )
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
@@ -163,6 +172,18 @@ class CsrfTests(TryggTestCase):
                 w.anna, "/lagesbild/2380/avpublicera", {"period": "2025-W01"}
             ),
             ("admin/geo/area/upload.html", ""): (self.root, "/admin/geo/area/upload/", {}),
+            ("measures/detail.html", "{% url 'measures:status' measure.pk %}"): (
+                w.anna, f"/atgarder/{self.measure.pk}/status/", {"to": "ongoing"}
+            ),
+            ("measures/detail.html", "{% url 'measures:light' measure.pk %}"): (
+                w.karl, f"/atgarder/{self.measure.pk}/ljus/", {"light": "green"}
+            ),
+            ("measures/edit.html", "{% url 'measures:edit' measure.pk %}"): (
+                w.karl, f"/atgarder/{self.measure.pk}/andra/", {"outcome": "Klart"}
+            ),
+            ("measures/new.html", "{% url 'measures:new' municipality.code %}"): (
+                w.anna, "/atgarder/kommun/2380/ny/", {"title": "Ny", "kind": "other"}
+            ),
         }  # fmt: skip
 
     def post(self, user, url, data, *, with_token: bool):

@@ -189,3 +189,34 @@ class MeasureFormsTests(TryggTestCase):
     def test_the_owner_may_not_open_the_create_form(self):
         sign_in(self.client, self.w.karl)
         self.assertEqual(self.client.get("/atgarder/kommun/2380/ny/").status_code, 403)
+
+
+class BoardDetailsTests(TryggTestCase):
+    def test_the_measure_page_links_only_the_reports_the_reader_may_see(self):
+        private, _ = submit_report(organisation=self.w.orgs["bostad"], by=self.w.karl,
+                                   data=report_data(sharing="organisation"))  # fmt: skip
+        shared, _ = submit_report(organisation=self.w.orgs["natt"], by=self.w.nils,
+                                  data=report_data())  # fmt: skip
+        measure = make_measure(self.w, reports=[private, shared])
+        sign_in(self.client, self.w.sara)
+        page = self.client.get(f"/atgarder/{measure.pk}/").content.decode()
+        self.assertIn(f"/rapporter/{shared.pk}/", page)
+        self.assertNotIn(f"/rapporter/{private.pk}/", page)
+
+    def test_the_board_counts_per_status_and_shows_at_most_its_limit(self):
+        from trygg.measures import pages
+
+        for n in range(3):
+            make_measure(self.w, title=f"Åtgärd {n}")
+        sign_in(self.client, self.w.anna)
+        original = pages.BOARD_LIMIT
+        pages.BOARD_LIMIT = 2
+        try:
+            response = self.client.get("/atgarder/kommun/2380/")
+        finally:
+            pages.BOARD_LIMIT = original
+        self.assertEqual(len(response.context["measures"]), 2)
+        self.assertEqual(response.context["total"], 3)
+        counts = {c["status"]: c["n"] for c in response.context["counts"]}
+        self.assertEqual((counts["decided"], counts["overdue"], counts["done"]), (3, 0, 0))
+        self.assertIn("De första 2 visas", response.content.decode())

@@ -21,6 +21,7 @@ from trygg.measures.models import Measure, MeasureEvent
 from trygg.partners.models import Municipality, Organisation
 
 OVERDUE_LISTED = 10  # the slot lists this many overdue measures, the count says the rest
+BOARD_LIMIT = 200  # rows on the board; the count, the filters and the export cover the rest
 
 
 class BoardError(ValueError):
@@ -93,6 +94,28 @@ def board_queryset(
         .defer("area__geometry")
         .order_by("late", "deadline", "pk")
     )
+
+
+def status_counts(user: Any, municipality: Municipality, today: date) -> list[dict[str, Any]]:
+    """Per status (and overdue), how many measures of the municipality `user` may see."""
+    from django.db.models import Count
+
+    visible = access.visible_measures(user).filter(municipality=municipality).order_by()
+    counts = dict(visible.values_list("status").annotate(n=Count("pk")))
+    rows = [{"status": "overdue", "label": _("Overdue"), "n": visible.overdue(today).count()}]
+    rows += [{"status": value, "label": label, "n": counts.get(value, 0)}
+             for value, label in Measure.Status.choices]  # fmt: skip
+    return rows
+
+
+def linked_reports(user: Any, measure: Measure) -> list[Any]:
+    """The reports linked to `measure` that `user` may see (category and time only are shown)."""
+    from trygg.reports.access import visible_reports
+
+    return list(
+        visible_reports(user).filter(measures=measure).select_related("category")
+        .only("occurred_at", "category__name_sv", "category__name_en").order_by("-occurred_at")
+    )  # fmt: skip
 
 
 def light_text(light: str) -> str:

@@ -52,10 +52,13 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         chosen = pages.parse_board_filter(request.GET)
     except pages.BoardError as bad:
         chosen, errors = pages.BoardFilter(), bad.errors
-    measures = list(pages.board_queryset(request.user, municipality, chosen, today))
+    queryset = pages.board_queryset(request.user, municipality, chosen, today)
+    measures = list(queryset[: pages.BOARD_LIMIT])
     context = {
         "municipality": municipality,
         "measures": measures,
+        "total": len(measures) if len(measures) < pages.BOARD_LIMIT else queryset.count(),
+        "counts": pages.status_counts(request.user, municipality, today),
         "today": today,
         "chosen": request.GET,
         "errors": errors,
@@ -83,6 +86,7 @@ def _detail_context(request: HttpRequest, measure: Measure, **forms: Any) -> dic
         "light_text": pages.light_text(measure.light),
         "status_form": status_form,
         "light_form": light_form,
+        "reports": pages.linked_reports(user, measure),
         "may_edit": bool(access.editable_fields(user, measure, measure.municipality_id)),
     }
 

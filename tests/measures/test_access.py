@@ -113,7 +113,7 @@ class WhoSeesWhichMeasureTests(TryggTestCase):
                             starts_on=date(2019, 12, 1))  # fmt: skip
         sign_in(self.client, self.w.sara)
         response = self.client.get("/atgarder/kommun/2380/")
-        ids = [m.pk for m in response.context["measures"]]
+        ids = [m["id"] for m in response.context["measures"]]
         self.assertEqual(ids[0], late.pk)
         self.assertIn("Försenad", response.content.decode())
 

@@ -21,7 +21,7 @@ from trygg.measures.models import Measure, MeasureEvent
 from trygg.partners.models import Municipality, Organisation
 
 OVERDUE_LISTED = 10  # the slot lists this many overdue measures, the count says the rest
-BOARD_LIMIT = 200  # rows on the board; the count, the filters and the export cover the rest
+BOARD_LIMIT = 100  # rows on the board; the count, the filters and the export cover the rest
 
 
 class BoardError(ValueError):
@@ -94,6 +94,20 @@ def board_queryset(
         .defer("area__geometry")
         .order_by("late", "deadline", "pk")
     )
+
+
+def board_rows(measures: list[Measure], today: date) -> list[dict[str, Any]]:
+    """The board's lines, worded here once per label rather than per row in the template."""
+    statuses = {value: str(label) for value, label in Measure.Status.choices}
+    lights = {value: light_text(value) for value in ("", *Measure.Light.values)}
+    return [
+        {"id": m.pk, "url": reverse("measures:detail", args=[m.pk]), "title": m.title,
+         "status": m.status, "status_label": statuses[m.status],
+         "responsible": m.responsible.name, "area": m.area.name if m.area_id else "",
+         "deadline": m.deadline, "light": m.light or "none", "light_label": lights[m.light],
+         "overdue": m.is_overdue(today)}
+        for m in measures
+    ]  # fmt: skip
 
 
 def status_counts(user: Any, municipality: Municipality, today: date) -> list[dict[str, Any]]:

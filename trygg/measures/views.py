@@ -53,7 +53,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     except pages.BoardError as bad:
         chosen, errors = pages.BoardFilter(), bad.errors
     queryset = pages.board_queryset(request.user, municipality, chosen, today)
-    measures = list(queryset[: pages.BOARD_LIMIT])
+    measures = pages.board_rows(list(queryset[: pages.BOARD_LIMIT]), today)
     context = {
         "municipality": municipality,
         "measures": measures,

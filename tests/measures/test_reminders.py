@@ -77,3 +77,16 @@ class MeasureReminderTests(MailServerMixin, TransactionTestCase):
         Measure.objects.filter(pk=measure.pk).update(status="done")
         self.remind()
         self.assertEqual(self.inbox.messages, [])
+
+    def test_the_measure_page_shows_the_owner_each_reminder_with_its_delivery_status(self):
+        from tests.world import sign_in
+
+        measure = self.measure("Belysning", deadline=TODAY - timedelta(days=1))
+        self.remind()
+        sign_in(self.client, self.w.karl)
+        page = self.client.get(f"/atgarder/{measure.pk}/").content.decode()
+        self.assertIn("Försenad (2026-11-30): Skickad", page)
+        sign_in(self.client, self.w.sara)
+        self.assertNotIn(
+            "Påminnelser", self.client.get(f"/atgarder/{measure.pk}/").content.decode()
+        )

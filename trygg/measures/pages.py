@@ -132,6 +132,11 @@ def linked_reports(user: Any, measure: Measure) -> list[Any]:
     )  # fmt: skip
 
 
+def reminders_of(measure: Measure) -> list[Any]:
+    """The reminders sent about `measure`, newest first, with their email's delivery status."""
+    return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))
+
+
 def light_text(light: str) -> str:
     """The traffic light in words: colour is never the only sign (WCAG 1.4.1)."""
     return str(Measure.Light(light).label) if light else _("No traffic light set")

@@ -87,6 +87,8 @@ def _detail_context(request: HttpRequest, measure: Measure, **forms: Any) -> dic
         "status_form": status_form,
         "light_form": light_form,
         "reports": pages.linked_reports(user, measure),
+        # Who was reminded is the owner's and the coordinators' business, like the notes.
+        "reminders": pages.reminders_of(measure) if notes else [],
         "may_edit": bool(access.editable_fields(user, measure, measure.municipality_id)),
     }
 

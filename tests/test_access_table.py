@@ -107,12 +107,23 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
     "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),
     "public:period_json": ("GET", "/oppen/{code}/{week}.json", (O, O, O, O, O, O, O, O)),
+    # Measures (trygg/measures/access.py): karl's company owns the measure; partners,
+    # steering and administrators read it; only coordinators create; an empty form is judged.
+    "measures:index": ("GET", "/atgarder/", (L, M, M, M, M, M, M, H)),
+    "measures:board": ("GET", "/atgarder/kommun/{code}/", (L, O, O, O, O, O, H, H)),
+    "measures:new": ("GET", "/atgarder/kommun/{code}/ny/", (L, D, D, D, O, D, H, H)),
+    "measures:detail": ("GET", "/atgarder/{measure}/", (L, O, O, O, O, O, H, H)),
+    "measures:edit": ("GET", "/atgarder/{measure}/andra/", (L, O, D, D, O, D, H, H)),
+    "measures:status": ("POST", "/atgarder/{measure}/status/", (L, I, D, D, I, D, H, H)),
+    "measures:light": ("POST", "/atgarder/{measure}/ljus/", (L, I, D, D, I, D, H, H)),
+    "measures:export": ("GET", "/atgarder/kommun/{code}/export.csv", (L, O, O, O, O, O, H, H)),
+    "measures:plan": ("GET", "/atgarder/kommun/{code}/atgardsplan.xlsx", (L, O, O, O, O, O, H, H)),
     # A measure's effect (trygg.measures.effect): its responsible organisation (the
     # police, no one in this table) and coordinators evaluate and save; partners,
     # the steering group and administrators read saved evaluations; reporters do not.
-    "measures_effect:evaluate": ("GET", "/atgarder/{measure}/utvardera/", (L, D, D, D, O, D, H, H)),
-    "measures_effect:save": ("POST", "/atgarder/{measure}/utvardera/spara", (L, D, D, D, M, D, H, H)),  # noqa: E501
-    "measures_effect:evaluations": ("GET", "/atgarder/{measure}/utvarderingar/", (L, D, O, O, O, O, H, H)),  # noqa: E501
+    "measures_effect:evaluate": ("GET", "/atgarder/{evaluated}/utvardera/", (L, D, D, D, O, D, H, H)),  # noqa: E501
+    "measures_effect:save": ("POST", "/atgarder/{evaluated}/utvardera/spara", (L, D, D, D, M, D, H, H)),  # noqa: E501
+    "measures_effect:evaluations": ("GET", "/atgarder/{evaluated}/utvarderingar/", (L, D, O, O, O, O, H, H)),  # noqa: E501
     # Planera närvaro: every member of the partnership; coordinators create the measure.
     "measures_effect:presence": ("GET", "/atgarder/narvaro/{code}/", (L, O, O, O, O, O, H, H)),
     "measures_effect:presence_map": ("GET", "/atgarder/narvaro/{code}/karta.geojson", (L, O, O, O, O, O, H, H)),  # noqa: E501
@@ -131,6 +142,14 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:add_report_comment": ("POST", "/api/v1/reports/{report}/comments", (D, D, D, D, I, D, H, H)),  # noqa: E501
     "api-v1:list_categories": ("GET", "/api/v1/categories", (D, O, O, O, O, O, O, O)),
     "api-v1:list_areas": ("GET", "/api/v1/areas", (D, O, O, O, O, O, O, O)),
+    # Measures: the same rules as the pages. Each POST carries a real change (measure_body):
+    # the owner (karl) moves it forward and sets the light; only coordinators create, and
+    # erik's own municipality has no Bostaden to make responsible.
+    "api-v1:list_measures": ("GET", "/api/v1/measures", (D, O, O, O, O, O, O, O)),
+    "api-v1:get_measure": ("GET", "/api/v1/measures/{measure}", (D, O, O, O, O, O, H, H)),
+    "api-v1:create_new_measure": ("POST", "/api/v1/measures", (D, D, D, D, O, D, I, D)),
+    "api-v1:change_measure_status": ("POST", "/api/v1/measures/{measure}/status", (D, O, D, D, O, D, H, H)),  # noqa: E501
+    "api-v1:set_measure_light": ("POST", "/api/v1/measures/{measure}/light", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
 }  # fmt: skip
 
@@ -161,12 +180,22 @@ class AccessTableTests(TryggTestCase):
         cls.report, _ = submit_report(
             organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
         )
+        cls.measure = create_measure(
+            by=cls.w.anna,
+            municipality=cls.w.ostersund,
+            title="Belysning",
+            kind="situational",
+            responsible=cls.w.orgs["bostad"],
+            status="decided",
+            reports=[cls.report],
+        )
         cls.anna_token, _ = create_api_token(user=cls.w.anna, name="anna's")
         publish_period(
             municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
             today=date(2026, 12, 1),
         )  # fmt: skip
-        cls.measure = create_measure(
+        # The measure whose effect is evaluated: owned by the police (no one in this table).
+        cls.evaluated = create_measure(
             by=cls.w.anna, municipality=cls.w.ostersund, title="Belysning", kind="situational",
             responsible=cls.w.orgs["polis"], area=cls.w.centrum, starts_on=date(2026, 11, 2),
             categories=Category.objects.filter(code="graffiti"),
@@ -189,6 +218,7 @@ class AccessTableTests(TryggTestCase):
             code=self.w.ostersund.code,
             area=self.w.centrum.pk,
             measure=self.measure.pk,
+            evaluated=self.evaluated.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:
@@ -198,6 +228,7 @@ class AccessTableTests(TryggTestCase):
             body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
             if path.endswith("/batch"):
                 body = {"reports": [body]}
+            body = self.measure_body(path) or body
             call = self.client.post if method == "POST" else self.client.get
             kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
             response = call(path, headers=headers, **kwargs)
@@ -207,6 +238,20 @@ class AccessTableTests(TryggTestCase):
             call = self.client.post if method == "POST" else self.client.get
             response = call(path)
         return classify(response)
+
+    def measure_body(self, path: str) -> dict | None:
+        """A change each measure operation makes, so the table tests the rule, not the shape."""
+        if not path.startswith("/api/v1/measures"):
+            return None
+        if path.endswith("/status"):
+            return {"to": "ongoing"}
+        if path.endswith("/light"):
+            return {"light": "green"}
+        return {
+            "title": "Belysning",
+            "kind": "situational",
+            "responsible": self.w.orgs["bostad"].pk,
+        }
 
     def test_every_route_has_a_decision(self):
         routes = set(url_names(get_resolver().url_patterns))
@@ -221,7 +266,8 @@ class AccessTableTests(TryggTestCase):
             for method in ops
         }
         tabled = {
-            (method, path.split("?")[0].replace("{report}", "{report_id}"))
+            (method, path.split("?")[0].replace("{report}", "{report_id}")
+             .replace("{measure}", "{measure_id}"))
             for method, path, _ in ROUTES.values()
             if path.startswith("/api/v1/") and path not in {"/api/v1/", "/api/v1/docs"}
             and not path.endswith("openapi.json")

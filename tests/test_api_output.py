@@ -18,6 +18,7 @@ from tests.reports.test_photos import jpeg_with_gps, upload
 from tests.world import IN_THE_HOLE, TryggTestCase, report_data
 from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
+from trygg.measures.pages import slot_for
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import (
     change_report_status,
@@ -249,6 +250,9 @@ class ApiOutputTests(TryggTestCase):
         key = f"{year}-W{week:02d}"
         got = self.get(self.w.anna, f"/api/v1/situation?municipality=2380&period={key}")
         cache.clear()
-        fresh = picture_dict(build_picture(municipality, parse_period(key)), assessment="")
+        slot = slot_for(municipality, self.w.anna, timezone.localdate())
+        fresh = picture_dict(
+            build_picture(municipality, parse_period(key)), assessment="", measures=slot
+        )
         self.assertEqual(canonical(got), as_ninja_sends(SituationOut, fresh))
         self.assertGreater(got["total"]["current"], 0)

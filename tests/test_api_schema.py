@@ -171,3 +171,22 @@ def test_it_documents_the_refusal_of_a_forged_cursor_at_the_calendar_s_end(world
         case = schema["/api/v1/reports"]["GET"].Case(query={"cursor": cursor})
         response = case.call_and_validate(headers=bearer(token), checks=CHECKS)
         assert response.status_code == 422, response.text
+
+
+def test_it_documents_a_measure_with_its_history_and_the_list(world, token):
+    from trygg.measures.actions import create_measure, set_light
+
+    measure = create_measure(
+        by=world.anna, municipality=world.ostersund, title="Belysning", kind="situational",
+        responsible=world.orgs["vakt"], status="decided", area=world.centrum,
+        reports=Report.objects.all()[:2], cells=[{"x": 476000.0, "y": 7004000.0, "size": 250.0}],
+        internal_notes="Kostnaden delas",
+    )  # fmt: skip
+    set_light(measure=measure, by=world.anna, light="yellow", comment="Sen leverans")
+    path = {"path_parameters": {"measure_id": measure.pk}}
+    detail = _get("/measures/{measure_id}", token, **path)
+    assert [h["field"] for h in detail["history"]] == ["created", "light"]
+    partner = create_api_token(user=world.sara, name="partner")[1]
+    assert "internal_notes" in detail
+    assert _get("/measures/{measure_id}", partner, **path)["light"] == "yellow"
+    assert _get("/measures", token, query={"status": "open"})["count"] == 1

@@ -7,6 +7,7 @@ import re
 import secrets
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from django.contrib.auth.models import User
 from django.test import Client, SimpleTestCase
 
 from tests.reports.test_pages import form_data
-from tests.world import TryggTestCase, sign_in
+from tests.world import TryggTestCase, report_data, sign_in
+from trygg.measures.actions import create_measure
 from trygg.partners.actions import create_api_token
+from trygg.reports.actions import submit_report
 
 TRYGG = Path(sys.executable).with_name("trygg")
 PACKAGE = Path(__file__).resolve().parent.parent / "trygg"
@@ -124,6 +127,19 @@ class CsrfTests(TryggTestCase):
         super().setUpTestData()
         cls.root = User.objects.create_superuser("root", password="secret-pass-123")
         cls.token, _secret = create_api_token(user=cls.w.karl, name="Import")
+        cls.measure = create_measure(
+            by=cls.w.anna,
+            municipality=cls.w.ostersund,
+            title="Belysning",
+            kind="situational",
+            responsible=cls.w.orgs["bostad"],
+            status="decided",
+            area=cls.w.centrum,
+            starts_on=date(2026, 11, 2),
+        )
+        cls.report, _created = submit_report(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
+        )
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
@@ -165,6 +181,35 @@ class CsrfTests(TryggTestCase):
                 w.anna, "/lagesbild/2380/avpublicera", {"period": "2025-W01"}
             ),
             ("admin/geo/area/upload.html", ""): (self.root, "/admin/geo/area/upload/", {}),
+            ("measures/detail.html", "{% url 'measures:status' measure.pk %}"): (
+                w.anna, f"/atgarder/{self.measure.pk}/status/", {"to": "ongoing"}
+            ),
+            ("measures/detail.html", "{% url 'measures:light' measure.pk %}"): (
+                w.karl, f"/atgarder/{self.measure.pk}/ljus/", {"light": "green"}
+            ),
+            ("measures/edit.html", "{% url 'measures:edit' measure.pk %}"): (
+                w.karl, f"/atgarder/{self.measure.pk}/andra/", {"outcome": "Klart"}
+            ),
+            ("measures/new.html", "{% url 'measures:new' municipality.code %}"): (
+                w.anna, "/atgarder/kommun/2380/ny/", {"title": "Ny", "kind": "other"}
+            ),
+            ("measures/effect.html", "{% url 'measures_effect:save' measure.pk %}"): (
+                w.anna, f"/atgarder/{self.measure.pk}/utvardera/spara", {}
+            ),
+            ("measures/presence.html", "{% url 'measures_effect:presence_create' municipality.code %}"): (  # noqa: E501
+                w.anna, "/atgarder/narvaro/2380/skapa", {}
+            ),
+            ("reports/detail.html", "{% url 'reports:status' report.pk %}"): (
+                w.anna, f"/rapporter/{self.report.pk}/status/", {"to": "reviewed"}
+            ),
+            ("reports/detail.html", "{% url 'reports:comment' report.pk %}"): (
+                w.anna, f"/rapporter/{self.report.pk}/kommentar/", {"text": "Tack."}
+            ),
+            ("reports/detail.html", "{% url 'reports:link_measure' report.pk %}"): (
+                w.anna, f"/rapporter/{self.report.pk}/atgard/", {"measure": self.measure.pk}
+            ),
+            ("reports/correct.html", ""): (w.karl, f"/rapporter/{self.report.pk}/ratta/", {}),
+            ("reports/digest.html", ""): (w.karl, "/rapporter/veckobrev/", {}),
         }  # fmt: skip
 
     def post(self, user, url, data, *, with_token: bool):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("trygg.partners.urls")),
     path("lagesbild/", include("trygg.situation.urls")),
     path("oppen/", include("trygg.situation.public_urls")),
+    path("atgarder/", include("trygg.measures.urls")),
     path("atgarder/", include("trygg.measures.effect_urls")),
 ]

@@ -116,8 +116,12 @@ class PictureCacheTests(TryggTestCase):
 
         first = get()
         picture = cache.picture_for(self.w.ostersund, parse_period("2026-W47"))
+        from trygg.measures.pages import slot_for
+        from trygg.situation.api import cache_key
+
+        key = cache_key("", slot_for(self.w.ostersund, self.w.anna, timezone.localdate()))
         self.assertEqual(first, cache.rendered_for(
-            self.w.ostersund, picture.period, (), ("api", ""), lambda p: b"not made again"
+            self.w.ostersund, picture.period, (), key, lambda p: b"not made again"
         ))  # fmt: skip
         Assessment.objects.create(
             municipality=self.w.ostersund,

@@ -187,3 +187,34 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.created_at:%Y-%m-%d}"
+
+
+class MeasureReminder(models.Model):
+    """A reminder about a measure, once per measure, reason and date: reruns send nothing twice.
+
+    The date is the deadline or follow-up date the reminder was about: when it
+    moves, the new date earns a reminder of its own.
+    """
+
+    class Reason(models.TextChoices):
+        DEADLINE_SOON = "deadline_soon", _("Deadline within 7 days")
+        OVERDUE = "overdue", _("Overdue")
+        FOLLOW_UP = "follow_up", _("Follow-up due")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reminders")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    on = models.DateField(_("about the date"))
+    email = models.ForeignKey(
+        "operations.OutgoingEmail", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("measure reminder")
+        verbose_name_plural = _("measure reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "reason", "on"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.reason} {self.on}"

@@ -141,6 +141,18 @@ def reports_for_statistics(*columns: str, **filters: Any) -> QuerySet[Report]:
     )
 
 
+def reports_by_id(municipality_id: int, ids: Any) -> QuerySet[Report]:
+    """Reports of one municipality by id, to link to a measure: no field beyond the key.
+
+    Linking is a coordinator's act (trygg.measures.access decides who may), and
+    a coordinator sees every report of the municipality; nothing is read here
+    that a page would show, so no viewer rule applies and no audit row is due.
+    """
+    return Report.objects.filter(municipality_id=municipality_id, pk__in=ids).only(
+        "pk", "municipality_id"
+    )
+
+
 def shows_details(user: Any, report: Shown) -> bool:
     """True if `user` may read the report's free text, address, photo and reporter."""
     standing = standing_of(user)

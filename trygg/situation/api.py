@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router
 
 from trygg.core.schemas import ErrorOut
+from trygg.measures.pages import slot_for
 from trygg.responses import CONTENT_TYPE, encode
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import rendered_for
@@ -34,18 +39,26 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpRespo
         municipality=partnership, period_key=selection.period.key
     ).first()
     text = assessment.text if assessment else ""
+    # The measures slot is the reader's (what they may see, as of today): part of the key.
+    measures = slot_for(partnership, request.auth, timezone.localdate())
     # A meeting opens the same week many times over: the JSON is made, and checked
     # against SituationOut, once per kept picture rather than once per request.
     body = rendered_for(
         partnership,
         selection.period,
         selection.categories,
-        ("api", text),
-        lambda picture: _as_json(picture, text),
+        cache_key(text, measures),
+        lambda picture: _as_json(picture, text, measures),
     )
     return HttpResponse(body, content_type=CONTENT_TYPE)
 
 
-def _as_json(picture: Picture, assessment: str) -> bytes:
-    checked = SituationOut.model_validate(picture_dict(picture, assessment=assessment))
+def cache_key(assessment: str, measures: dict[str, Any]) -> tuple[str, ...]:
+    """What the kept JSON of a picture depends on besides the picture."""
+    return ("api", assessment, json.dumps(measures, sort_keys=True))
+
+
+def _as_json(picture: Picture, assessment: str, measures: dict[str, Any]) -> bytes:
+    data = picture_dict(picture, assessment=assessment, measures=measures)
+    checked = SituationOut.model_validate(data)
     return encode(checked.model_dump())

@@ -6,13 +6,16 @@ one `Picture`, the same the page and the API show.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from trygg.core.errors import InputRejected
+from trygg.measures.pages import slot_for
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
@@ -89,9 +92,15 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
         municipality=municipality, period_key=picture.period.key
     ).first()
     svgs = {name: chart_svg(kept, municipality, name) for name in PDF_CHARTS}
-    # The document is kept too: a repeat download, the assessment unchanged, is not laid out again.
+    measures = slot_for(municipality, request.user, timezone.localdate())
+    # The document is kept too: a repeat download with the assessment and the measures
+    # slot unchanged is not laid out again (the slot is the reader's own view).
     version = (assessment.pk, assessment.updated_at) if assessment else None
-    data = kept.render(("pdf", version), lambda p: render_pdf(p, assessment, svgs=svgs))
+    slot_key = json.dumps(measures, sort_keys=True, default=str)
+    data = kept.render(
+        ("pdf", version, slot_key),
+        lambda p: render_pdf(p, assessment, svgs=svgs, measures=measures),
+    )
     response = HttpResponse(data, content_type="application/pdf")
     filename = f"lagesbild-{picture.municipality_code}-{picture.period.key}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

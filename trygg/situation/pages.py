@@ -50,8 +50,10 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     return data
 
 
-def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
-    """Everything the lägesbild shows, as JSON-ready data."""
+def picture_dict(
+    picture: Picture, *, assessment: str = "", measures: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the lägesbild shows, as JSON-ready data (`measures`: measures.pages.slot_for)."""
     return {
         "municipality": {
             "code": picture.municipality_code,
@@ -91,7 +93,7 @@ def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
         },
         "density": {"peak_per_km2_week": picture.density_peak, "cells": len(picture.density)},
         "assessment": assessment,
-        "measures": None,  # filled by the measures module when it exists
+        "measures": measures,
     }
 
 

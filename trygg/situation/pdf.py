@@ -134,10 +134,12 @@ def draw_charts(picture: Picture, shapes: Any) -> dict[str, str]:
 
 
 def pdf_context(
-    picture: Picture, assessment: Assessment | None, svgs: dict[str, str]
+    picture: Picture, assessment: Assessment | None, svgs: dict[str, str], measures: Any = None
 ) -> dict[str, Any]:
-    """Everything the template shows, formatted, from the one picture and its charts."""
+    """Everything the template shows, formatted, from the one picture, its charts and the
+    measures slot."""
     return {
+        "measures": measures,
         "picture": picture,
         "assessment": assessment,
         "baseline_first": picture.baseline[-1].key,
@@ -165,17 +167,19 @@ def render_pdf(
     shapes: staticmap.MapShapes | None = None,
     *,
     svgs: dict[str, str] | None = None,
+    measures: dict[str, Any] | None = None,
 ) -> bytes:
     """The lägesbild of `picture` as PDF bytes.
 
     `svgs`: the charts already drawn from this picture (documents.chart_svg keeps
     them); drawn here when not given, with the map's shapes loaded if not given.
+    `measures`: the measures slot as the reader may see it.
     """
     if svgs is None:
         if shapes is None:
             municipality = Municipality.objects.get(code=picture.municipality_code)
             shapes = staticmap.load_shapes(municipality)
         svgs = draw_charts(picture, shapes)
-    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, svgs))
+    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, svgs, measures))
     document = HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher())
     return bytes(document.write_pdf())

@@ -6,6 +6,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from trygg.measures.schemas import MeasuresSlotOut
+
 
 class SituationParams(Schema):
     municipality: str | None = Field(None, description="Code; default: your only municipality")
@@ -104,4 +106,6 @@ class SituationOut(Schema):
     hotspots: HotspotsOut
     density: dict[str, Any]
     assessment: str
-    measures: Any = Field(None, description="Open and overdue measures (measures module)")
+    measures: MeasuresSlotOut | None = Field(
+        None, description="Open and overdue measures you may see, as of today"
+    )

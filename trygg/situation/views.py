@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.core.errors import InputRejected
 from trygg.geo.access import get_area_for
+from trygg.measures.pages import area_measures, slot_for
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.pages import outlines
@@ -101,6 +102,7 @@ def _picture_context(
         "points_query": screen.points_query(picture),
         "outlines": outlines([municipality]),
         "map_labels": screen.map_labels(),
+        "measures": slot_for(municipality, request.user, timezone.localdate()),
     }
 
 
@@ -120,7 +122,7 @@ def situation_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _json_view(
-    shape: Callable[[Picture, Municipality], dict[str, Any]], content_type: str
+    shape: Callable[[Picture, Municipality, Any], dict[str, Any]], content_type: str
 ) -> Callable[[HttpRequest, str], JsonResponse]:
     """A session-authenticated JSON rendering of the picture the page shows."""
 
@@ -131,19 +133,21 @@ def _json_view(
         if selection is None:
             return JsonResponse({"errors": errors}, status=400)
         picture = picture_for(municipality, selection.period, selection.categories)
-        return JsonResponse(shape(picture, municipality), content_type=content_type)
+        return JsonResponse(shape(picture, municipality, request.user), content_type=content_type)
 
     return view
 
 
-def _with_assessment(picture: Picture, municipality: Municipality) -> dict[str, Any]:
-    return picture_dict(picture, assessment=screen.assessment_text(municipality, picture.period))
+def _with_assessment(picture: Picture, municipality: Municipality, user: Any) -> dict[str, Any]:
+    text = screen.assessment_text(municipality, picture.period)
+    measures = slot_for(municipality, user, timezone.localdate())
+    return picture_dict(picture, assessment=text, measures=measures)
 
 
 data = _json_view(_with_assessment, "application/json")
-area_layer = _json_view(screen.area_features, GEOJSON)
-hotspot_layer = _json_view(lambda picture, _m: hotspot_features(picture), GEOJSON)
-density_layer = _json_view(lambda picture, _m: density_features(picture), GEOJSON)
+area_layer = _json_view(lambda picture, m, _u: screen.area_features(picture, m), GEOJSON)
+hotspot_layer = _json_view(lambda picture, _m, _u: hotspot_features(picture), GEOJSON)
+density_layer = _json_view(lambda picture, _m, _u: density_features(picture), GEOJSON)
 
 
 @login_required
@@ -175,6 +179,7 @@ def area_profile(request: HttpRequest, area_id: int) -> HttpResponse:
     if selection is not None:
         profile = build_profile(request.user, area, selection)
         context |= _profile_context(profile, selection)
+        context["measures"] = area_measures(request.user, area, timezone.localdate())
     return render(request, "situation/area.html", context, status=400 if errors else 200)
 
 

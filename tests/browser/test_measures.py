@@ -1,0 +1,56 @@
+"""Measures in a browser at 360 px: the owner sets yellow by keyboard; every page passes axe."""
+
+from datetime import date
+
+import pytest
+
+from tests.browser.axe import violations
+from tests.browser.test_report_flow import log_in
+from tests.world import build_world
+from trygg.measures.actions import create_measure
+from trygg.measures.models import Measure
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_owner_sets_yellow_by_keyboard_and_the_pages_pass_axe(page, live_server):
+    world = build_world()
+    measure = create_measure(
+        by=world.anna, municipality=world.ostersund, title="Belysning i gångtunneln",
+        kind="situational", responsible=world.orgs["bostad"], status="decided",
+        area=world.centrum, deadline=date(2020, 1, 1),
+    )  # fmt: skip
+    base = live_server.url
+    problems = {}
+    log_in(page, base, "karl")
+    page.goto(f"{base}/atgarder/")
+    page.wait_for_url(f"{base}/atgarder/kommun/2380/")
+    problems["board"] = violations(page)
+    assert "Försenad" in page.locator(".measure-list li").first.inner_text()
+    page.get_by_role("link", name="Belysning i gångtunneln").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/atgarder/{measure.pk}/")
+    problems["detail"] = violations(page)
+    page.get_by_label("Gul: risk för avvikelse").focus()
+    page.keyboard.press("Space")
+    page.locator("#h-light ~ form textarea").focus()
+    page.keyboard.type("Lamporna levereras i januari")
+    page.keyboard.press("Tab")
+    # The answer comes back to the same URL: wait for the new page, not for the address.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Gul: risk för avvikelse" in page.locator("h1 + p").inner_text()
+    assert "Lamporna levereras i januari" in page.locator(".history").inner_text()
+    assert Measure.objects.get(pk=measure.pk).light == "yellow"
+    page.goto(f"{base}/atgarder/{measure.pk}/andra/")
+    problems["edit"] = violations(page)
+    page.context.clear_cookies()
+    log_in(page, base, "anna")
+    page.goto(f"{base}/atgarder/kommun/2380/ny/")
+    problems["new"] = violations(page)
+    page.goto(f"{base}/lagesbild/2380/?period=2026-W47")
+    problems["slot"] = violations(page)
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -1,0 +1,86 @@
+"""The board as CSV and XLSX, the åtgärdsplan as XLSX and PDF: parsed back, audited, no notes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from tests.measures.test_access import NOTE, make_measure
+from tests.situation.test_documents import pdf_pages
+from tests.world import TryggTestCase, sign_in
+from trygg.measures.actions import change_status, set_light
+from trygg.partners.models import AuditEvent
+
+
+class MeasureExportTests(TryggTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.late = make_measure(cls.w, title="=HYPERLINK(\"x\")", deadline=date(2026, 3, 1),
+                                starts_on=date(2026, 1, 10), goal="Färre klotter",
+                                cause="Mörk gångtunnel", cost_sek=12000)  # fmt: skip
+        set_light(measure=cls.late, by=cls.w.anna, light="red", comment="Ingen budget")
+        cls.next_year = make_measure(cls.w, title="Nästa år", starts_on=date(2027, 2, 1),
+                                     deadline=date(2027, 6, 1))  # fmt: skip
+        cls.proposed = make_measure(cls.w, title="Bara ett förslag", status="proposed",
+                                    deadline=date(2026, 5, 1))  # fmt: skip
+        cls.cancelled = make_measure(cls.w, title="Avbruten", deadline=date(2026, 5, 1))
+        change_status(measure=cls.cancelled, by=cls.w.anna, to="cancelled", comment="Dubblett")
+
+    def test_the_board_csv_opens_in_swedish_excel_with_the_board_s_rows(self):
+        sign_in(self.client, self.w.anna)
+        response = self.client.get("/atgarder/kommun/2380/export.csv")
+        body = response.content.decode("utf-8")
+        self.assertTrue(body.startswith("\ufeff"))
+        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+        self.assertEqual(rows[0][:3], ["Id", "Vad som görs", "Status"])
+        self.assertEqual(len(rows) - 1, 4)
+        first = dict(zip(rows[0], rows[1], strict=True))
+        self.assertEqual(first["Vad som görs"], '\'=HYPERLINK("x")')
+        self.assertEqual((first["Trafikljus"], first["Försenad"]), ("Röd: avviker", "ja"))
+        self.assertNotIn(NOTE, body)
+        event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+        self.assertIn("atgarder-2380", event.detail["file"])
+
+    def test_the_board_xlsx_follows_the_filter(self):
+        sign_in(self.client, self.w.sara)
+        response = self.client.get("/atgarder/kommun/2380/export.xlsx?status=proposed")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(titles, ["Bara ett förslag"])
+
+    def test_the_plan_has_bra_s_columns_and_only_the_period_s_decided_measures(self):
+        sign_in(self.client, self.w.greta)
+        response = self.client.get("/atgarder/kommun/2380/atgardsplan.xlsx?period=2026")
+        self.assertEqual(response.status_code, 200)
+        rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+        self.assertEqual(rows[0], ("Orsak eller problem", "Åtgärd", "Operativt mål", "När",
+                                   "Vem", "Uppföljning och färg"))  # fmt: skip
+        self.assertEqual(len(rows), 2)
+        cause, measure, goal, when, who, follow = rows[1]
+        self.assertEqual((measure, goal, when), ("=HYPERLINK(\"x\")", "Färre klotter",
+                                                 "2026-01-10 – 2026-03-01"))  # fmt: skip
+        self.assertIn("Mörk gångtunnel", cause)
+        self.assertIn("Bostaden", who)
+        self.assertIn("Röd: avviker", follow)
+
+    def test_the_plan_pdf_lists_the_same_measures(self):
+        sign_in(self.client, self.w.anna)
+        response = self.client.get("/atgarder/kommun/2380/atgardsplan.pdf?period=2026")
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        text = " ".join(pdf_pages(response.content)[1])
+        self.assertIn("Åtgärdsplan", text)
+        self.assertIn("Färre klotter", text)
+        self.assertNotIn("Nästa år", text)
+        self.assertNotIn("Bara ett förslag", text)
+        self.assertNotIn(NOTE, text)
+
+    def test_a_bad_period_is_a_400_and_an_outsider_a_404(self):
+        sign_in(self.client, self.w.anna)
+        response = self.client.get("/atgarder/kommun/2380/atgardsplan.pdf?period=2026-13")
+        self.assertEqual(response.status_code, 400)
+        sign_in(self.client, self.w.erik)
+        self.assertEqual(self.client.get("/atgarder/kommun/2380/export.csv").status_code, 404)

@@ -20,6 +20,8 @@ from PIL import Image
 
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
+from trygg.meetings.actions import add_item
+from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 from trygg.reports.photos import attach_photo
@@ -96,6 +98,19 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
     "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),
     "public:period_json": ("GET", "/oppen/{code}/{week}.json", (O, O, O, O, O, O, O, O)),
+    # EST meetings: coordinators run them; partners, steering and admins read held minutes.
+    "meetings:index": ("GET", "/moten/", (L, H, O, O, O, O, O, H)),
+    "meetings:plan": ("POST", "/moten/{code}/planera/", (L, H, H, H, M, H, H, H)),
+    "meetings:meeting": ("GET", "/moten/{meeting}/", (L, H, H, H, O, H, H, H)),
+    "meetings:add_item": ("POST", "/moten/{meeting}/punkter/", (L, H, H, H, I, H, H, H)),
+    "meetings:notes": ("POST", "/moten/{meeting}/punkt/{item}/anteckningar/", (L, H, H, H, M, H, H, H)),  # noqa: E501
+    "meetings:decide": ("POST", "/moten/{meeting}/punkt/{item}/beslut/", (L, H, H, H, I, H, H, H)),
+    "meetings:attendance": ("POST", "/moten/{meeting}/narvaro/", (L, H, H, H, M, H, H, H)),
+    "meetings:redraft": ("POST", "/moten/{meeting}/uppdatera/", (L, H, H, H, M, H, H, H)),
+    "meetings:close_confirm": ("GET", "/moten/{meeting}/avsluta/bekrafta/", (L, H, H, H, O, H, H, H)),  # noqa: E501
+    "meetings:close": ("POST", "/moten/{meeting}/avsluta/", (L, H, H, H, M, H, H, H)),
+    "meetings:minutes": ("GET", "/moten/{held}/protokoll/", (L, H, O, O, O, O, H, H)),
+    "meetings:minutes_pdf": ("GET", "/moten/{held}/protokoll.pdf", (L, H, O, O, O, O, H, H)),
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
@@ -141,6 +156,14 @@ class AccessTableTests(TryggTestCase):
             municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
             today=date(2026, 12, 1),
         )  # fmt: skip
+        cls.meeting = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
+        )
+        cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
+        cls.held = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=date(2026, 11, 30), since=date(2026, 11, 16),
+            status=Meeting.Status.HELD,
+        )  # fmt: skip
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -158,6 +181,9 @@ class AccessTableTests(TryggTestCase):
             token=self.anna_token.pk,
             code=self.w.ostersund.code,
             area=self.w.centrum.pk,
+            meeting=self.meeting.pk,
+            item=self.item.pk,
+            held=self.held.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

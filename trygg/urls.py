@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("trygg.partners.urls")),
     path("lagesbild/", include("trygg.situation.urls")),
     path("oppen/", include("trygg.situation.public_urls")),
+    path("moten/", include("trygg.meetings.urls")),
 ]

@@ -121,6 +121,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:get_report": ("GET", "/api/v1/reports/{report}", (D, O, O, O, O, O, H, H)),
     "api-v1:list_categories": ("GET", "/api/v1/categories", (D, O, O, O, O, O, O, O)),
     "api-v1:list_areas": ("GET", "/api/v1/areas", (D, O, O, O, O, O, O, O)),
+    "api-v1:list_meetings": ("GET", "/api/v1/meetings", (D, O, O, O, O, O, O, O)),
+    "api-v1:get_meeting": ("GET", "/api/v1/meetings/{held}", (D, H, O, O, O, O, H, H)),
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
 }  # fmt: skip
 
@@ -216,7 +218,8 @@ class AccessTableTests(TryggTestCase):
             for method in ops
         }
         tabled = {
-            (method, path.split("?")[0].replace("{report}", "{report_id}"))
+            (method, path.split("?")[0].replace("{report}", "{report_id}")
+                    .replace("{held}", "{meeting_id}"))
             for method, path, _ in ROUTES.values()
             if path.startswith("/api/v1/") and path not in {"/api/v1/", "/api/v1/docs"}
             and not path.endswith("openapi.json")

@@ -70,6 +70,9 @@ class MeetingPageTests(TryggTestCase):
             f"{prefix}-0-kind": "situational",
             f"{prefix}-0-responsible": self.w.orgs["bostad"].pk,
             f"{prefix}-0-deadline": "2026-12-14",
+            # The untouched second row as a browser sends it.
+            f"{prefix}-1-title": "", f"{prefix}-1-kind": "", f"{prefix}-1-responsible": "",
+            f"{prefix}-1-responsible_person": "", f"{prefix}-1-deadline": "",
         })  # fmt: skip
         self.assertRedirects(response, self.url() + "#punkt-2", fetch_redirect_response=False)
         measure = Measure.objects.get()

@@ -96,7 +96,7 @@ def redraft_agenda(*, meeting: Meeting, by: Any) -> Meeting:
     ordered = sorted(drafted + fresh, key=lambda i: _KIND_ORDER.index(i.kind)) + others
     for position, item in enumerate(ordered, start=1):
         item.position = position
-        item.save() if item.pk else None
+    AgendaItem.objects.bulk_update([i for i in ordered if i.pk], ["position"])
     AgendaItem.objects.bulk_create([i for i in ordered if i.pk is None])
     return meeting
 

@@ -47,7 +47,8 @@ class MeasureForm(forms.Form):
     """One measure a decision creates: what, which type, who, by when."""
 
     title = forms.CharField(label=_("What is done"), max_length=200)
-    kind = forms.ChoiceField(label=_("Type"), choices=Measure.Kind.choices)
+    # No type chosen beforehand: an untouched second row must read as empty, not as a measure.
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "---------"), *Measure.Kind.choices])
     responsible = forms.ModelChoiceField(
         label=_("Responsible organisation"), queryset=Organisation.objects.none()
     )

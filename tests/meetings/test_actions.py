@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TransactionTestCase
+from django.utils import translation
 
 from tests.meetings.helpers import LAST_MEETING, known_reports
 from tests.operations.test_email import MailServerMixin
@@ -144,7 +145,8 @@ class ClosingEmailTests(MailServerMixin, TransactionTestCase):
         ])  # fmt: skip
 
     def test_closing_sends_one_email_per_owner_listing_what_it_now_owns(self):
-        close_meeting(meeting=self.meeting, by=self.w.anna)
+        with translation.override("en"):  # the coordinator's screen; the emails stay Swedish
+            close_meeting(meeting=self.meeting, by=self.w.anna)
         self.assertEqual(self.inbox.messages, [])  # queued: the worker sends
         call_command("worker", batch=True, verbosity=0)
         got = sorted(received(m) for m in self.inbox.messages)

@@ -12,7 +12,9 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from trygg.geo.models import Area
@@ -201,7 +203,9 @@ def close_meeting(*, meeting: Meeting, by: Any) -> Meeting:
         raise MeetingRefused(_("The meeting is already closed."))
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
-    _tell_owners(meeting)
+    # The owners read Swedish whatever language the coordinator's screen is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_owners(meeting)
     return meeting
 
 

@@ -30,8 +30,11 @@ class KnownAgendaTests(TryggTestCase):
                              deadline=date(2026, 12, 20),
                              follow_up_on=date(2026, 11, 25))  # fmt: skip
         measure(w, "Later", deadline=date(2026, 12, 8))  # eight days after: not yet due
-        measure(w, "Klar", deadline=date(2026, 11, 1), status="done")
-        measure(w, "Inställd", deadline=date(2026, 11, 1), follow_up_on=date(2026, 11, 2),
+        cls.done = measure(w, "Klar", deadline=date(2026, 11, 1),
+                           follow_up_on=date(2026, 11, 24), status="done")  # fmt: skip
+        measure(w, "Följdes upp förra mötet", deadline=date(2026, 12, 20),
+                follow_up_on=date(2026, 11, 16))  # fmt: skip
+        measure(w, "Inställd", deadline=date(2026, 11, 1), follow_up_on=date(2026, 11, 20),
                 status="cancelled")  # fmt: skip
         measure(w, "Krokom", owner="elsewhere", deadline=date(2026, 11, 20))
         cls.meeting = Meeting.objects.create(
@@ -51,8 +54,9 @@ class KnownAgendaTests(TryggTestCase):
                 (3, "hotspot", centrum, None),
                 (4, "due", None, self.overdue.pk),
                 (5, "due", None, self.due.pk),  # also to follow up: listed once, as due
-                (6, "follow_up", None, self.follow.pk),
-                (7, "flagged", lugnvik, str(self.noise.pk)),
+                (6, "follow_up", None, self.done.pk),  # done, and its effect is due a look
+                (7, "follow_up", None, self.follow.pk),
+                (8, "flagged", lugnvik, str(self.noise.pk)),
             ],
         )  # fmt: skip
         self.assertEqual(len(items[2].subject["cells"]), 9)

@@ -132,10 +132,14 @@ def measures_due(meeting: Meeting) -> QuerySet[Measure]:
 
 
 def measures_to_follow_up(meeting: Meeting) -> QuerySet[Measure]:
-    """Measures (not cancelled) whose follow-up date has come by the meeting."""
+    """Measures (not cancelled) whose follow-up date came since the last meeting.
+
+    One that came earlier was on that meeting's agenda: without the lower
+    bound, every follow-up ever due would come back at every meeting.
+    """
     return (
         Measure.objects.follow_up_due(meeting.held_on)
-        .filter(municipality_id=meeting.municipality_id)
+        .filter(municipality_id=meeting.municipality_id, follow_up_on__gt=meeting.since)
         .select_related("responsible")
         .order_by("follow_up_on", "pk")
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.axe import violations
 from tests.browser.test_report_flow import log_in
@@ -64,11 +65,15 @@ def test_anna_runs_a_meeting_by_keyboard_and_sara_reads_the_minutes(page, live_s
     made = Measure.objects.get(title="Ny armatur i gångtunneln")
     assert (made.status, made.meeting.held_on > today) == ("decided", True)
 
-    page.get_by_label("Polisen LPO Östersund").focus()
+    page.wait_for_load_state("networkidle")
+    police = page.get_by_label("Polisen LPO Östersund")
+    police.focus()
     page.keyboard.press("Space")
+    expect(police).to_be_checked()
     page.get_by_role("button", name="Spara närvaro").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Närvaron är sparad.").wait_for()
+    assert [a.organisation.name for a in made.meeting.attendance.all()] == ["Polisen LPO Östersund"]
     checked(page, problems)
 
     page.get_by_role("link", name="Avsluta mötet").focus()

@@ -21,6 +21,8 @@ from PIL import Image
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
 from trygg.measures.actions import create_measure
+from trygg.meetings.actions import add_item
+from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 from trygg.reports.models import Category
@@ -128,6 +130,19 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "measures_effect:presence": ("GET", "/atgarder/narvaro/{code}/", (L, O, O, O, O, O, H, H)),
     "measures_effect:presence_map": ("GET", "/atgarder/narvaro/{code}/karta.geojson", (L, O, O, O, O, O, H, H)),  # noqa: E501
     "measures_effect:presence_create": ("POST", "/atgarder/narvaro/{code}/skapa", (L, D, D, D, M, D, H, H)),  # noqa: E501
+    # EST meetings: coordinators run them; partners, steering and admins read held minutes.
+    "meetings:index": ("GET", "/moten/", (L, H, O, O, O, O, O, H)),
+    "meetings:plan": ("POST", "/moten/{code}/planera/", (L, H, H, H, M, H, H, H)),
+    "meetings:meeting": ("GET", "/moten/{meeting}/", (L, H, H, H, O, H, H, H)),
+    "meetings:add_item": ("POST", "/moten/{meeting}/punkter/", (L, H, H, H, I, H, H, H)),
+    "meetings:notes": ("POST", "/moten/{meeting}/punkt/{item}/anteckningar/", (L, H, H, H, M, H, H, H)),  # noqa: E501
+    "meetings:decide": ("POST", "/moten/{meeting}/punkt/{item}/beslut/", (L, H, H, H, I, H, H, H)),
+    "meetings:attendance": ("POST", "/moten/{meeting}/narvaro/", (L, H, H, H, M, H, H, H)),
+    "meetings:redraft": ("POST", "/moten/{meeting}/uppdatera/", (L, H, H, H, M, H, H, H)),
+    "meetings:close_confirm": ("GET", "/moten/{meeting}/avsluta/bekrafta/", (L, H, H, H, O, H, H, H)),  # noqa: E501
+    "meetings:close": ("POST", "/moten/{meeting}/avsluta/", (L, H, H, H, M, H, H, H)),
+    "meetings:minutes": ("GET", "/moten/{held}/protokoll/", (L, H, O, O, O, O, H, H)),
+    "meetings:minutes_pdf": ("GET", "/moten/{held}/protokoll.pdf", (L, H, O, O, O, O, H, H)),
     # JSON API with a bearer token of each person (none for "anonymous").
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
@@ -150,6 +165,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:create_new_measure": ("POST", "/api/v1/measures", (D, D, D, D, O, D, I, D)),
     "api-v1:change_measure_status": ("POST", "/api/v1/measures/{measure}/status", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:set_measure_light": ("POST", "/api/v1/measures/{measure}/light", (D, O, D, D, O, D, H, H)),  # noqa: E501
+    "api-v1:list_meetings": ("GET", "/api/v1/meetings", (D, O, O, O, O, O, O, O)),
+    "api-v1:get_meeting": ("GET", "/api/v1/meetings/{held}", (D, H, O, O, O, O, H, H)),
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
 }  # fmt: skip
 
@@ -200,6 +217,14 @@ class AccessTableTests(TryggTestCase):
             responsible=cls.w.orgs["polis"], area=cls.w.centrum, starts_on=date(2026, 11, 2),
             categories=Category.objects.filter(code="graffiti"),
         )  # fmt: skip
+        cls.meeting = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
+        )
+        cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
+        cls.held = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=date(2026, 11, 30), since=date(2026, 11, 16),
+            status=Meeting.Status.HELD,
+        )  # fmt: skip
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -219,6 +244,9 @@ class AccessTableTests(TryggTestCase):
             area=self.w.centrum.pk,
             measure=self.measure.pk,
             evaluated=self.evaluated.pk,
+            meeting=self.meeting.pk,
+            item=self.item.pk,
+            held=self.held.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:
@@ -267,7 +295,8 @@ class AccessTableTests(TryggTestCase):
         }
         tabled = {
             (method, path.split("?")[0].replace("{report}", "{report_id}")
-             .replace("{measure}", "{measure_id}"))
+             .replace("{measure}", "{measure_id}")
+             .replace("{held}", "{meeting_id}"))
             for method, path, _ in ROUTES.values()
             if path.startswith("/api/v1/") and path not in {"/api/v1/", "/api/v1/docs"}
             and not path.endswith("openapi.json")

@@ -17,6 +17,8 @@ from django.test import Client, SimpleTestCase
 from tests.reports.test_pages import form_data
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.measures.actions import create_measure
+from trygg.meetings.actions import add_item
+from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 
@@ -140,10 +142,15 @@ class CsrfTests(TryggTestCase):
         cls.report, _created = submit_report(
             organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
         )
+        cls.meeting = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
+        )
+        cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
         w = self.w
+        m, i = self.meeting.pk, self.item.pk
         return {
             ("registration/login.html", "{% url 'login' %}"): (
                 None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
@@ -210,6 +217,27 @@ class CsrfTests(TryggTestCase):
             ),
             ("reports/correct.html", ""): (w.karl, f"/rapporter/{self.report.pk}/ratta/", {}),
             ("reports/digest.html", ""): (w.karl, "/rapporter/veckobrev/", {}),
+            ("meetings/index.html", "{% url 'meetings:plan' block.municipality.code %}"): (
+                w.anna, "/moten/2380/planera/", {}
+            ),
+            ("meetings/meeting.html", "{% url 'meetings:add_item' meeting.pk %}"): (
+                w.anna, f"/moten/{m}/punkter/", {"title": "Övrigt"}
+            ),
+            ("meetings/meeting.html", "{% url 'meetings:notes' meeting.pk row.line.item.pk %}"): (
+                w.anna, f"/moten/{m}/punkt/{i}/anteckningar/", {"notes": "Noterat."}
+            ),
+            ("meetings/meeting.html", "{% url 'meetings:decide' meeting.pk row.line.item.pk %}"): (
+                w.anna, f"/moten/{m}/punkt/{i}/beslut/", {}
+            ),
+            ("meetings/meeting.html", "{% url 'meetings:attendance' meeting.pk %}"): (
+                w.anna, f"/moten/{m}/narvaro/", {}
+            ),
+            ("meetings/meeting.html", "{% url 'meetings:redraft' meeting.pk %}"): (
+                w.anna, f"/moten/{m}/uppdatera/", {}
+            ),
+            ("meetings/close_confirm.html", "{% url 'meetings:close' meeting.pk %}"): (
+                w.anna, f"/moten/{m}/avsluta/", {}
+            ),
         }  # fmt: skip
 
     def post(self, user, url, data, *, with_token: bool):

@@ -77,6 +77,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from trygg.geo.api import router as geo_router
     from trygg.measures.api import router as measures_router
+    from trygg.meetings.api import router as meetings_router
     from trygg.reports.api import router as reports_router
     from trygg.situation.api import router as situation_router
 
@@ -84,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("", geo_router)
     api.add_router("", situation_router)
     api.add_router("", measures_router)
+    api.add_router("", meetings_router)
 
 
 _register_routers()

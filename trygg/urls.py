@@ -20,4 +20,5 @@ urlpatterns = [
     path("oppen/", include("trygg.situation.public_urls")),
     path("atgarder/", include("trygg.measures.urls")),
     path("atgarder/", include("trygg.measures.effect_urls")),
+    path("moten/", include("trygg.meetings.urls")),
 ]

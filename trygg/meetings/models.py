@@ -62,6 +62,10 @@ class AgendaItem(models.Model):
     # What the item is about, for links: {"area": id, "category": code, "measure": id, ...}
     subject = models.JSONField(_("subject"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The measures decided on this item (each also points to the meeting).
+    decided = models.ManyToManyField(
+        "measures.Measure", blank=True, related_name="agenda_items", verbose_name=_("decided")
+    )
 
     class Meta:
         verbose_name = _("agenda item")

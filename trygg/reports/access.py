@@ -141,6 +141,21 @@ def reports_for_statistics(*columns: str, **filters: Any) -> QuerySet[Report]:
     )
 
 
+def flagged_for_meeting(municipality_id: int) -> QuerySet[Report]:
+    """Reports a coordinator flagged for the next meeting, still open, oldest first.
+
+    For the agenda a coordinator drafts: only category, area and time are shown
+    there, so no viewer rule applies and nothing is audited.
+    """
+    return (
+        Report.objects.filter(municipality_id=municipality_id, flagged_for_discussion=True)
+        .exclude(status__in=(Report.Status.CLOSED, Report.Status.WITHDRAWN))
+        .select_related("category", "area")
+        .defer("description", "address", "photo", "area__geometry")
+        .order_by("occurred_at", "pk")
+    )
+
+
 def reports_by_id(municipality_id: int, ids: Any) -> QuerySet[Report]:
     """Reports of one municipality by id, to link to a measure: no field beyond the key.
 

@@ -9,11 +9,11 @@ from trygg.core.schemas import ErrorOut
 from trygg.responses import CONTENT_TYPE, encode
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import rendered_for
+from trygg.situation.forms import parse_selection
 from trygg.situation.models import Assessment
 from trygg.situation.pages import picture_dict
 from trygg.situation.picture import Picture
 from trygg.situation.schemas import SituationOut, SituationParams
-from trygg.situation.selection import parse_selection
 
 router = Router(tags=["situation"])
 

@@ -18,10 +18,10 @@ from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import Kept, kept_for
+from trygg.situation.forms import parse_selection
 from trygg.situation.models import Assessment
 from trygg.situation.pdf import render_pdf
 from trygg.situation.picture import Picture
-from trygg.situation.selection import parse_selection
 
 Chart = Callable[[Picture, Municipality], str]
 CHARTS: dict[str, Chart] = {

@@ -18,9 +18,9 @@ from trygg.partners.audit import audited_export
 from trygg.situation import exports
 from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import picture_for
+from trygg.situation.forms import Selection, parse_selection
 from trygg.situation.pages import hotspot_features, picture_dict
 from trygg.situation.picture import Picture
-from trygg.situation.selection import Selection, parse_selection
 
 LANGUAGES = ("sv", "en")
 TABLE_TYPES = {

@@ -8,7 +8,6 @@ import math
 from dataclasses import asdict, fields
 from typing import Any
 
-from trygg.situation.geometry import cell_polygon
 from trygg.situation.periods import Period
 from trygg.situation.picture import (
     HOTSPOT_ALPHA,
@@ -17,6 +16,7 @@ from trygg.situation.picture import (
     Picture,
     build_picture,
 )
+from trygg.situation.study_area import cell_polygon
 from trygg.situation.wording import kind_of
 
 SUPPRESS_BELOW = 5

@@ -18,8 +18,8 @@ from trygg.analysis.kde import kernel_density
 from trygg.analysis.timeofweek import time_of_week
 from trygg.analysis.trend import TrendTable, compare_table
 from trygg.situation import queries
-from trygg.situation.geometry import StudyArea, study_area
 from trygg.situation.periods import Period
+from trygg.situation.study_area import StudyArea, study_area
 
 BASELINE_PERIODS = 4
 TREND_WEEKS = 52

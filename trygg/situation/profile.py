@@ -27,6 +27,7 @@ from trygg.reports.access import details_shown, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.situation import queries
 from trygg.situation.cache import kept_for
+from trygg.situation.forms import Selection
 from trygg.situation.picture import (
     TREND_WEEKS,
     AreaLine,
@@ -34,7 +35,6 @@ from trygg.situation.picture import (
     HotspotCell,
     Picture,
 )
-from trygg.situation.selection import Selection
 
 RECENT_REPORTS = 20
 

@@ -21,15 +21,14 @@ from trygg.core.errors import InputRejected
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.pages import outlines
-from trygg.situation import screen, wording
+from trygg.situation import display, wording
 from trygg.situation.access import get_partnership_for, may_coordinate, publication_of
 from trygg.situation.actions import save_assessment
 from trygg.situation.cache import picture_for
-from trygg.situation.forms import AssessmentForm
+from trygg.situation.forms import AssessmentForm, Selection, parse_selection
 from trygg.situation.pages import density_features, hotspot_features, picture_dict
 from trygg.situation.picture import Picture
 from trygg.situation.profile import build_profile, get_area_for
-from trygg.situation.selection import Selection, parse_selection
 
 GEOJSON = "application/geo+json"
 
@@ -69,37 +68,37 @@ def _controls(
     """What the period picker and the category filter need, with or without a picture."""
     return {
         "municipality": municipality,
-        "categories": screen.category_choices(),
+        "categories": display.category_choices(),
         "chosen": request.GET,
-        "picker": screen.picker(selection, request.GET, timezone.localdate()),
+        "picker": display.picker(selection, request.GET, timezone.localdate()),
     }
 
 
 def _picture_context(
     request: HttpRequest, municipality: Municipality, picture: Picture, selection: Selection
 ) -> dict[str, Any]:
-    text = screen.assessment_text(municipality, selection.period)
-    groups = screen.active_groups(picture)
-    trend_groups, trend = screen.trend_rows(picture.groups, picture.trend_weeks, picture.trend)
+    text = display.assessment_text(municipality, selection.period)
+    groups = display.active_groups(picture)
+    trend_groups, trend = display.trend_rows(picture.groups, picture.trend_weeks, picture.trend)
     coordinating = may_coordinate(request.user, municipality)
     return {
         "picture": picture,
         "selection": selection,
-        "query": screen.selection_query(selection),
-        "nav": screen.period_nav(selection, timezone.localdate()),
+        "query": display.selection_query(selection),
+        "nav": display.period_nav(selection, timezone.localdate()),
         "groups": groups,
         "quiet_groups": [g for g in picture.groups if g not in groups],
-        "rows": screen.area_rows(picture.areas, groups),
-        "heat": screen.heat_rows(picture.time_of_week),
+        "rows": display.area_rows(picture.areas, groups),
+        "heat": display.heat_rows(picture.time_of_week),
         "trend_groups": trend_groups,
         "trend": trend,
         "assessment": text,
         "may_coordinate": coordinating,
         "publication": publication_of(municipality, selection.period.key),
         "form": _assessment_form(selection, text) if coordinating else None,
-        "points_query": screen.points_query(picture),
+        "points_query": display.points_query(picture),
         "outlines": outlines([municipality]),
-        "map_labels": screen.map_labels(),
+        "map_labels": display.map_labels(),
     }
 
 
@@ -136,11 +135,11 @@ def _json_view(
 
 
 def _with_assessment(picture: Picture, municipality: Municipality) -> dict[str, Any]:
-    return picture_dict(picture, assessment=screen.assessment_text(municipality, picture.period))
+    return picture_dict(picture, assessment=display.assessment_text(municipality, picture.period))
 
 
 data = _json_view(_with_assessment, "application/json")
-area_layer = _json_view(screen.area_features, GEOJSON)
+area_layer = _json_view(display.area_features, GEOJSON)
 hotspot_layer = _json_view(lambda picture, _m: hotspot_features(picture), GEOJSON)
 density_layer = _json_view(lambda picture, _m: density_features(picture), GEOJSON)
 
@@ -180,18 +179,18 @@ def area_profile(request: HttpRequest, area_id: int) -> HttpResponse:
 def _profile_context(profile: Any, selection: Selection) -> dict[str, Any]:
     picture = profile.picture
     groups = [g for g in picture.groups if g.code in profile.line.cells]
-    trend_groups, trend = screen.trend_rows(picture.groups, profile.trend_weeks, profile.trend)
+    trend_groups, trend = display.trend_rows(picture.groups, profile.trend_weeks, profile.trend)
     return {
         "profile": profile,
         "picture": picture,
         "selection": selection,
-        "query": screen.selection_query(selection),
-        "nav": screen.period_nav(selection, timezone.localdate()),
+        "query": display.selection_query(selection),
+        "nav": display.period_nav(selection, timezone.localdate()),
         "lines": [(g, profile.line.cells[g.code]) for g in groups],
-        "heat": screen.heat_rows(profile.time_of_week),
-        "strips": screen.trend_strips(picture.groups, profile.trend_weeks, profile.trend),
+        "heat": display.heat_rows(profile.time_of_week),
+        "strips": display.trend_strips(picture.groups, profile.trend_weeks, profile.trend),
         "trend_groups": trend_groups,
         "trend": trend,
-        "map_data": screen.area_map(profile.area, replace(picture, hotspots=profile.hotspots)),
-        "map_labels": screen.map_labels(),
+        "map_data": display.area_map(profile.area, replace(picture, hotspots=profile.hotspots)),
+        "map_labels": display.map_labels(),
     }

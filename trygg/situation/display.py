@@ -1,5 +1,5 @@
-"""What the lägesbild page shows around the picture: the period switcher, the
-table's columns, the heat matrix's shades and the areas map layer.
+"""What the lägesbild page shows around the picture (page-only formatting): the period
+switcher, the table's columns, the heat matrix's shades and the areas map layer.
 
 Nothing here computes a statistic: every number comes from the Picture, so the
 page, its map layers and the JSON twin cannot disagree.
@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.reports.models import Category
+from trygg.situation.forms import Selection
 from trygg.situation.models import Assessment
 from trygg.situation.pages import comparison_dict, hotspot_features
 from trygg.situation.periods import FIRST_YEAR, Period, PeriodError, parse_period
 from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
-from trygg.situation.selection import Selection
 from trygg.situation.wording import Mark, mark_of
 
 # The kinds a user can switch between, in the order the switcher shows them.

@@ -1,0 +1,118 @@
+"""Downloads of the lägesbild: parse like the page, build the same picture, write a file.
+
+Headers follow `?lang=sv|en` and are Swedish without it, whatever the session's
+language: a script that downloads every Monday always gets the same columns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+
+from trygg.partners.audit import audited_export
+from trygg.situation import exports
+from trygg.situation.access import get_partnership_for
+from trygg.situation.pages import hotspot_features, picture_dict
+from trygg.situation.views.asked import Asked, ask
+
+LANGUAGES = ("sv", "en")
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+GEOJSON = "application/geo+json"
+
+
+@login_required
+@audited_export
+def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The headline and area tables as CSV (`?table=headline` for the headline) or XLSX.
+
+    CSV is for Swedish Excel unless `?format=international` (see exports.CSV_STYLES).
+    """
+    if fmt not in TABLE_TYPES:
+        raise Http404("No such format")
+    with translation.override(_language(request)):
+        asked = ask(request, get_partnership_for(request.user, code))
+        if asked.errors:
+            return asked.refused()
+        data = picture_dict(asked.picture)
+        headline, areas = exports.headline_table(data), exports.area_table(data)
+        if fmt == "xlsx":
+            content = exports.xlsx_bytes([headline, areas])
+            return _attachment(content, TABLE_TYPES[fmt], _name(asked, "", "xlsx"))
+        style = exports.CSV_STYLES.get(request.GET.get("format", "excel"))
+        if style is None:
+            return HttpResponseBadRequest(
+                "format: excel or international", content_type="text/plain"
+            )
+        wants_headline = request.GET.get("table") == "headline"
+        table, part = (headline, "oversikt") if wants_headline else (areas, "omraden")
+        content = exports.csv_bytes(table, style)
+        return _attachment(content, TABLE_TYPES[fmt], _name(asked, part, "csv"))
+
+
+@login_required
+@audited_export
+def export_areas(request: HttpRequest, code: str) -> HttpResponse:
+    """Every area with its counts and flags for the selection."""
+    asked = ask(request, get_partnership_for(request.user, code))
+    if asked.errors:
+        return asked.refused()
+    geometries = {a.pk: (a.name, a.geometry) for a in asked.municipality.areas.all()}
+    features = exports.area_features(picture_dict(asked.picture), geometries)
+    return _geojson(features, _name(asked, "omraden", "geojson"))
+
+
+@login_required
+@audited_export
+def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
+    """The map's significant Gi* cells for the selection."""
+    asked = ask(request, get_partnership_for(request.user, code))
+    if asked.errors:
+        return asked.refused()
+    return _geojson(hotspot_features(asked.picture), _name(asked, "hotspots", "geojson"))
+
+
+@login_required
+@audited_export
+def export_points(request: HttpRequest, code: str) -> HttpResponse:
+    """The period's report points the user may see, free text only where allowed."""
+    asked = ask(request, get_partnership_for(request.user, code))
+    if asked.errors or asked.selection is None:
+        return asked.refused()
+    selection = asked.selection
+    features = exports.point_features(
+        request.user, asked.municipality, selection.period, selection.categories
+    )
+    return _geojson(features, _name(asked, "punkter", "geojson"))
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.GET.get("lang", "sv")
+    return lang if lang in LANGUAGES else "sv"
+
+
+def _name(asked: Asked, part: str, ext: str) -> str:
+    """lagesbild-2380-2026-W47-omraden.csv: municipality, period, filter, content."""
+    selection = asked.selection
+    assert selection is not None
+    code = asked.municipality.code
+    return exports.filename(code, selection.period.key, selection.categories, part, ext)
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Counts of a partnership: keep them out of shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _geojson(value: dict[str, Any], name: str) -> HttpResponse:
+    content = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return _attachment(content, GEOJSON, name)

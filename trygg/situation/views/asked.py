@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 
 from trygg.core.errors import InputRejected
 from trygg.partners.models import Municipality
+from trygg.situation.access import get_partnership_for
 from trygg.situation.cache import Kept, kept_for
 from trygg.situation.forms import Selection, parse_selection
 from trygg.situation.picture import Picture
@@ -43,7 +44,12 @@ class Asked:
         return JsonResponse({"errors": self.errors}, status=400)
 
 
-def ask(request: HttpRequest, municipality: Municipality) -> Asked:
+def ask(request: HttpRequest, code: str) -> Asked:
+    """What `request` asks of the picture of partnership `code` (404 for non-members)."""
+    return ask_about(request, get_partnership_for(request.user, code))
+
+
+def ask_about(request: HttpRequest, municipality: Municipality) -> Asked:
     """The query of `request` parsed for `municipality`; refused, not raised, when it is bad."""
     try:
         return Asked(municipality, parse_selection(municipality, request.GET))

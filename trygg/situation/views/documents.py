@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
-from trygg.situation.access import get_partnership_for
+from trygg.situation.access import assessment_of
 from trygg.situation.cache import Kept
-from trygg.situation.models import Assessment
 from trygg.situation.pdf import render_pdf
 from trygg.situation.picture import Picture
 from trygg.situation.views.asked import ask
@@ -50,7 +49,7 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
     """One chart of the lägesbild as SVG: trend, timeofweek or karta."""
     if name not in CHARTS:
         raise Http404("No such chart")
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused()
     svg = chart_svg(asked.kept, asked.municipality, name)
@@ -67,13 +66,11 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
 @audited_export
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The lägesbild as a PDF document for the meeting, downloaded as a file."""
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused()
     kept, municipality, picture = asked.kept, asked.municipality, asked.picture
-    assessment = Assessment.objects.filter(
-        municipality=municipality, period_key=picture.period.key
-    ).first()
+    assessment = assessment_of(municipality, picture.period)
     svgs = {name: chart_svg(kept, municipality, name) for name in PDF_CHARTS}
     # The document is kept too: a repeat download, the assessment unchanged, is not laid out again.
     version = (assessment.pk, assessment.updated_at) if assessment else None

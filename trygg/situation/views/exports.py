@@ -15,7 +15,6 @@ from django.utils import translation
 
 from trygg.partners.audit import audited_export
 from trygg.situation import exports
-from trygg.situation.access import get_partnership_for
 from trygg.situation.pages import hotspot_features, picture_dict
 from trygg.situation.views.asked import Asked, ask
 
@@ -37,7 +36,7 @@ def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in TABLE_TYPES:
         raise Http404("No such format")
     with translation.override(_language(request)):
-        asked = ask(request, get_partnership_for(request.user, code))
+        asked = ask(request, code)
         if asked.errors:
             return asked.refused()
         data = picture_dict(asked.picture)
@@ -60,7 +59,7 @@ def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 @audited_export
 def export_areas(request: HttpRequest, code: str) -> HttpResponse:
     """Every area with its counts and flags for the selection."""
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused()
     geometries = {a.pk: (a.name, a.geometry) for a in asked.municipality.areas.all()}
@@ -72,7 +71,7 @@ def export_areas(request: HttpRequest, code: str) -> HttpResponse:
 @audited_export
 def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
     """The map's significant Gi* cells for the selection."""
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused()
     return _geojson(hotspot_features(asked.picture), _name(asked, "hotspots", "geojson"))
@@ -82,7 +81,7 @@ def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
 @audited_export
 def export_points(request: HttpRequest, code: str) -> HttpResponse:
     """The period's report points the user may see, free text only where allowed."""
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     if asked.errors or asked.selection is None:
         return asked.refused()
     selection = asked.selection

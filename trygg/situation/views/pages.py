@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -20,13 +21,18 @@ from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.pages import outlines
 from trygg.situation import display, wording
-from trygg.situation.access import get_partnership_for, may_coordinate, publication_of
+from trygg.situation.access import (
+    assessment_text,
+    get_partnership_for,
+    may_coordinate,
+    publication_of,
+)
 from trygg.situation.actions import save_assessment
 from trygg.situation.forms import AssessmentForm, Selection
 from trygg.situation.pages import density_features, hotspot_features, picture_dict
 from trygg.situation.picture import Picture
 from trygg.situation.profile import build_profile, get_area_for
-from trygg.situation.views.asked import Asked, ask
+from trygg.situation.views.asked import Asked, ask, ask_about
 
 GEOJSON = "application/geo+json"
 
@@ -52,7 +58,7 @@ def method(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def situation_page(request: HttpRequest, code: str) -> HttpResponse:
-    asked = ask(request, get_partnership_for(request.user, code))
+    asked = ask(request, code)
     context = _controls(request, asked)
     if asked.selection is not None:
         context |= _picture_context(request, asked.municipality, asked.picture, asked.selection)
@@ -62,7 +68,7 @@ def situation_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def area_profile(request: HttpRequest, area_id: int) -> HttpResponse:
     area = get_area_for(request.user, area_id)
-    asked = ask(request, area.municipality)
+    asked = ask_about(request, area.municipality)
     context = _controls(request, asked) | {"area": area}
     if asked.selection is not None:
         profile = build_profile(request.user, area, asked.selection)
@@ -72,41 +78,30 @@ def area_profile(request: HttpRequest, area_id: int) -> HttpResponse:
 
 @login_required
 def data(request: HttpRequest, code: str) -> JsonResponse:
-    """The page's picture as JSON, with the coordinator's assessment."""
-    asked = ask(request, get_partnership_for(request.user, code))
+    """The page's picture as JSON, with the coordinators' assessment."""
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused_json()
-    picture = asked.picture
-    text = display.assessment_text(asked.municipality, picture.period)
-    return JsonResponse(picture_dict(picture, assessment=text))
+    text = assessment_text(asked.municipality, asked.picture.period)
+    return JsonResponse(picture_dict(asked.picture, assessment=text))
+
+
+# The map's layers by name (the URL list names one per path): each a GeoJSON collection.
+MAP_LAYERS: dict[str, Callable[[Picture, Municipality], dict[str, Any]]] = {
+    "areas": display.area_features,  # every area with its numbers and mark
+    "hotspots": lambda picture, _m: hotspot_features(picture),  # significant Gi* cells
+    "density": lambda picture, _m: density_features(picture),
+}
 
 
 @login_required
-def area_layer(request: HttpRequest, code: str) -> JsonResponse:
-    """The map's areas with the picture's numbers and marks."""
-    asked = ask(request, get_partnership_for(request.user, code))
+def map_layer(request: HttpRequest, code: str, layer: str) -> JsonResponse:
+    """One layer of the page's map (see MAP_LAYERS), for the page's query."""
+    asked = ask(request, code)
     if asked.errors:
         return asked.refused_json()
-    features = display.area_features(asked.picture, asked.municipality)
+    features = MAP_LAYERS[layer](asked.picture, asked.municipality)
     return JsonResponse(features, content_type=GEOJSON)
-
-
-@login_required
-def hotspot_layer(request: HttpRequest, code: str) -> JsonResponse:
-    """The map's significant Gi* cells."""
-    asked = ask(request, get_partnership_for(request.user, code))
-    if asked.errors:
-        return asked.refused_json()
-    return JsonResponse(hotspot_features(asked.picture), content_type=GEOJSON)
-
-
-@login_required
-def density_layer(request: HttpRequest, code: str) -> JsonResponse:
-    """The map's density surface."""
-    asked = ask(request, get_partnership_for(request.user, code))
-    if asked.errors:
-        return asked.refused_json()
-    return JsonResponse(density_features(asked.picture), content_type=GEOJSON)
 
 
 @login_required
@@ -161,7 +156,7 @@ def _around(
 def _picture_context(
     request: HttpRequest, municipality: Municipality, picture: Picture, selection: Selection
 ) -> dict[str, Any]:
-    text = display.assessment_text(municipality, selection.period)
+    text = assessment_text(municipality, selection.period)
     groups = display.active_groups(picture)
     coordinating = may_coordinate(request.user, municipality)
     around = _around(picture, selection, picture.trend_weeks, picture.trend, picture.time_of_week)

@@ -5,6 +5,8 @@ What the public sees is explained in `trygg.situation.public`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +32,8 @@ from trygg.situation.cache import picture_for
 from trygg.situation.pages import digest, public_version
 from trygg.situation.periods import Period, PeriodError, parse_period
 from trygg.situation.public import published_periods, published_picture
+
+View = Callable[[HttpRequest, str], HttpResponse]
 
 
 def public_index(request: HttpRequest, code: str) -> HttpResponse:
@@ -63,11 +67,21 @@ def _coordinated(request: HttpRequest, code: str) -> Municipality:
     return municipality
 
 
-def _period_or_400(source: Any) -> Period | HttpResponse:
-    try:
-        return parse_period(source.get("period", ""))
-    except PeriodError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+def _refuses_bad_period(view: View) -> View:
+    """A `period` that does not parse (`_period`) is a plain-text 400 that says why."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, code: str) -> HttpResponse:
+        try:
+            return view(request, code)
+        except PeriodError as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+    return checked
+
+
+def _period(source: Any) -> Period:
+    return parse_period(source.get("period", ""))
 
 
 def _page_of(code: str, period: Period) -> str:
@@ -76,12 +90,11 @@ def _page_of(code: str, period: Period) -> str:
 
 @login_required
 @require_GET
+@_refuses_bad_period
 def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
     """What publishing `period` would show, beside the partnership's numbers, and a button."""
     municipality = _coordinated(request, code)
-    period = _period_or_400(request.GET)
-    if isinstance(period, HttpResponse):
-        return period
+    period = _period(request.GET)
     public = public_version(municipality, period)
     partnership = picture_for(municipality, period, ())
     inside = {a.name: a.total.current for a in partnership.areas if a.area_id}
@@ -100,12 +113,11 @@ def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_refuses_bad_period
 def publish(request: HttpRequest, code: str) -> HttpResponse:
     """Publish the previewed numbers of a period: coordinators only."""
     municipality = _coordinated(request, code)
-    period = _period_or_400(request.POST)
-    if isinstance(period, HttpResponse):
-        return period
+    period = _period(request.POST)
     try:
         publish_period(
             municipality=municipality,
@@ -123,12 +135,11 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@_refuses_bad_period
 def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
     """Are you sure? Withdrawing is for good: the period can never be published again."""
     municipality = _coordinated(request, code)
-    period = _period_or_400(request.GET)
-    if isinstance(period, HttpResponse):
-        return period
+    period = _period(request.GET)
     publication = publication_of(municipality, period.key)
     if publication is None or publication.is_withdrawn:
         raise Http404("Not published")
@@ -143,12 +154,11 @@ def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_refuses_bad_period
 def unpublish(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw a published period: coordinators only; the record of it stays."""
     municipality = _coordinated(request, code)
-    period = _period_or_400(request.POST)
-    if isinstance(period, HttpResponse):
-        return period
+    period = _period(request.POST)
     try:
         unpublish_period(municipality=municipality, period=period, by=request.user)
     except PublicationRefused as refused:

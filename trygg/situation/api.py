@@ -7,10 +7,9 @@ from ninja import Query, Router
 
 from trygg.core.schemas import ErrorOut
 from trygg.responses import CONTENT_TYPE, encode
-from trygg.situation.access import get_partnership_for
+from trygg.situation.access import assessment_text, get_partnership_for
 from trygg.situation.cache import rendered_for
 from trygg.situation.forms import parse_selection
-from trygg.situation.models import Assessment
 from trygg.situation.pages import picture_dict
 from trygg.situation.picture import Picture
 from trygg.situation.schemas import SituationOut, SituationParams
@@ -30,10 +29,7 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpRespo
     """
     partnership = get_partnership_for(request.auth, params.municipality)
     selection = parse_selection(partnership, params.model_dump(by_alias=True))
-    assessment = Assessment.objects.filter(
-        municipality=partnership, period_key=selection.period.key
-    ).first()
-    text = assessment.text if assessment else ""
+    text = assessment_text(partnership, selection.period)
     # A meeting opens the same week many times over: the JSON is made, and checked
     # against SituationOut, once per kept picture rather than once per request.
     body = rendered_for(

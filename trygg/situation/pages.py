@@ -50,8 +50,8 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     return data
 
 
-def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
-    """Everything the lägesbild shows, as JSON-ready data."""
+def _heading(picture: Picture) -> dict[str, Any]:
+    """Whose picture of which period: what the members' and the public version both begin with."""
     return {
         "municipality": {
             "code": picture.municipality_code,
@@ -59,6 +59,13 @@ def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
             "demo": picture.is_demo,
         },
         "period": period_dict(picture.period),
+    }
+
+
+def picture_dict(picture: Picture, *, assessment: str = "") -> dict[str, Any]:
+    """Everything the lägesbild shows, as JSON-ready data."""
+    return {
+        **_heading(picture),
         "baseline_periods": [p.key for p in picture.baseline],
         "last_year_period": picture.last_year.key,
         "categories": list(picture.categories),
@@ -165,12 +172,7 @@ def public_dict(picture: Picture) -> dict[str, Any]:
     named = (a for a in picture.areas if a.area_id)
     areas = sorted(named, key=lambda a: (name_order(a.name), a.area_id))
     return {
-        "municipality": {
-            "code": picture.municipality_code,
-            "name": picture.municipality_name,
-            "demo": picture.is_demo,
-        },
-        "period": period_dict(picture.period),
+        **_heading(picture),
         "total": public_total([a.total.current for a in areas]),
         "areas": [{"name": a.name, **public_count(a.total.current)} for a in areas],
     }

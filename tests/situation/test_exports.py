@@ -284,6 +284,10 @@ class GeoJSONExportTests(ExportTestCase):
         self.assertEqual({k: exported[k] for k in FIELDS}, {k: on_map[k] for k in FIELDS})
         self.assertEqual((exported["current"], exported["flag"]), (0, "too_few"))
 
+    def test_an_unknown_layer_is_a_404_for_the_download_and_the_map(self):
+        self.download(f"export/gator.geojson?{WEEK}", status=404)
+        self.download(f"karta/gator.geojson?{WEEK}", status=404)
+
     def test_the_hotspots_are_the_apis_cells(self):
         submit_reports(
             organisation=self.w.orgs["polis"], by=self.w.petra, now=at(2026, 48, 3, 12),

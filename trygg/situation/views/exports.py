@@ -7,6 +7,7 @@ language: a script that downloads every Monday always gets the same columns.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -55,40 +56,45 @@ def export_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         return _attachment(content, TABLE_TYPES[fmt], _name(asked, part, "csv"))
 
 
-@login_required
-@audited_export
-def export_areas(request: HttpRequest, code: str) -> HttpResponse:
+def _areas(request: HttpRequest, asked: Asked) -> dict[str, Any]:
     """Every area with its counts and flags for the selection."""
-    asked = ask(request, code)
-    if asked.errors:
-        return asked.refused()
     geometries = {a.pk: (a.name, a.geometry) for a in asked.municipality.areas.all()}
-    features = exports.area_features(picture_dict(asked.picture), geometries)
-    return _geojson(features, _name(asked, "omraden", "geojson"))
+    return exports.area_features(picture_dict(asked.picture), geometries)
 
 
-@login_required
-@audited_export
-def export_hotspots(request: HttpRequest, code: str) -> HttpResponse:
+def _hotspots(request: HttpRequest, asked: Asked) -> dict[str, Any]:
     """The map's significant Gi* cells for the selection."""
-    asked = ask(request, code)
-    if asked.errors:
-        return asked.refused()
-    return _geojson(hotspot_features(asked.picture), _name(asked, "hotspots", "geojson"))
+    return hotspot_features(asked.picture)
 
 
-@login_required
-@audited_export
-def export_points(request: HttpRequest, code: str) -> HttpResponse:
-    """The period's report points the user may see, free text only where allowed."""
-    asked = ask(request, code)
-    if asked.errors or asked.selection is None:
-        return asked.refused()
+def _points(request: HttpRequest, asked: Asked) -> dict[str, Any]:
+    """The period's report points the user may see, free text only where allowed (no picture)."""
     selection = asked.selection
-    features = exports.point_features(
+    assert selection is not None
+    return exports.point_features(
         request.user, asked.municipality, selection.period, selection.categories
     )
-    return _geojson(features, _name(asked, "punkter", "geojson"))
+
+
+# The GeoJSON downloads by the name their URL ends with.
+LAYERS: dict[str, Callable[[HttpRequest, Asked], dict[str, Any]]] = {
+    "omraden": _areas,
+    "hotspots": _hotspots,
+    "punkter": _points,
+}
+
+
+@login_required
+@audited_export
+def export_layer(request: HttpRequest, code: str, layer: str) -> HttpResponse:
+    """One of LAYERS as a GeoJSON file for the page's query."""
+    if layer not in LAYERS:
+        raise Http404("No such layer")
+    asked = ask(request, code)
+    if asked.errors:
+        return asked.refused()
+    features = LAYERS[layer](request, asked)
+    return _geojson(features, _name(asked, layer, "geojson"))
 
 
 def _language(request: HttpRequest) -> str:

@@ -86,17 +86,19 @@ def data(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse(picture_dict(asked.picture, assessment=text))
 
 
-# The map's layers by name (the URL list names one per path): each a GeoJSON collection.
+# The map's layers by the name their URL ends with, each a GeoJSON collection.
 MAP_LAYERS: dict[str, Callable[[Picture, Municipality], dict[str, Any]]] = {
-    "areas": display.area_features,  # every area with its numbers and mark
+    "omraden": display.area_features,  # every area with its numbers and mark
     "hotspots": lambda picture, _m: hotspot_features(picture),  # significant Gi* cells
-    "density": lambda picture, _m: density_features(picture),
+    "densitet": lambda picture, _m: density_features(picture),
 }
 
 
 @login_required
 def map_layer(request: HttpRequest, code: str, layer: str) -> JsonResponse:
     """One layer of the page's map (see MAP_LAYERS), for the page's query."""
+    if layer not in MAP_LAYERS:
+        raise Http404("No such layer")
     asked = ask(request, code)
     if asked.errors:
         return asked.refused_json()

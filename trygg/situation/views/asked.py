@@ -1,7 +1,8 @@
 """What a lägesbild request asks for: the parsed query (period, categories) and its picture.
 
-Every view that draws on the picture starts here, so a bad query is refused alike
-everywhere: 400, naming the control (period or category) at fault.
+Every view that takes the page's query (`period`, or `from` and `to`; `category`)
+starts here, so a bad query is refused alike everywhere: 400, naming the control
+at fault (as text, as JSON, or on the page beside the control).
 """
 
 from __future__ import annotations

@@ -131,8 +131,8 @@ def reference_presence(municipality: Any, today: date) -> dict[str, Any]:
 
     from trygg.measures import presence
     from trygg.reports.models import Report
-    from trygg.situation.geometry import study_area
     from trygg.situation.queries import Taxonomy
+    from trygg.situation.study_area import study_area
 
     start, end = presence.window_of(PRESENCE_WEEKS, today)
     wanted = set(Taxonomy.load().incident_ids(("disorder",)))

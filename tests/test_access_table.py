@@ -96,15 +96,11 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "situation:publish": ("POST", "{lb}/publicera", (L, D, D, D, I, D, H, H)),
     "situation:unpublish_confirm": ("GET", "{lb}/avpublicera/bekrafta{p}", (L, D, D, D, O, D, H, H)),  # noqa: E501
     "situation:unpublish": ("POST", "{lb}/avpublicera", (L, D, D, D, I, D, H, H)),
-    "situation:map_areas": ("GET", "{lb}/karta/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
-    "situation:map_hotspots": ("GET", "{lb}/karta/hotspots.geojson{p}", (L, O, O, O, O, O, H, H)),
-    "situation:map_density": ("GET", "{lb}/karta/densitet.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:map_layer": ("GET", "{lb}/karta/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
     "situation:chart": ("GET", "{lb}/diagram/trend.svg{p}", (L, O, O, O, O, O, H, H)),
     "situation:pdf": ("GET", "{lb}/pdf{p}", (L, O, O, O, O, O, H, H)),
     "situation:export": ("GET", "{lb}/export.csv{p}", (L, O, O, O, O, O, H, H)),
-    "situation:export_areas": ("GET", "{lb}/export/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
-    "situation:export_hotspots": ("GET", "{lb}/export/hotspots.geojson{p}", (L, O, O, O, O, O, H, H)),  # noqa: E501
-    "situation:export_points": ("GET", "{lb}/export/punkter.geojson{p}", (L, O, O, O, O, O, H, H)),
+    "situation:export_layer": ("GET", "{lb}/export/omraden.geojson{p}", (L, O, O, O, O, O, H, H)),
     # Published pictures: anyone, without login.
     "public:index": ("GET", "/oppen/{code}/", (O, O, O, O, O, O, O, O)),
     "public:period": ("GET", "/oppen/{code}/{week}/", (O, O, O, O, O, O, O, O)),

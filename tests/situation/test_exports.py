@@ -10,7 +10,8 @@ import math
 from openpyxl import load_workbook
 
 from tests.situation.test_picture import at, centrum, cluster, lugnvik
-from tests.world import TryggTestCase, sign_in
+from tests.world import LUGNVIK, TryggTestCase, sign_in
+from trygg.geo.models import Area
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
 from trygg.situation.exports import FIELDS
@@ -64,6 +65,11 @@ def as_csv(value, decimal: str = ",") -> str:
     if value is None:
         return ""
     return str(value).replace(".", decimal) if isinstance(value, float) else str(value)
+
+
+def properties_of(collection: dict, area_id: int) -> dict:
+    """The properties of the area's feature in a GeoJSON collection."""
+    return next(f["properties"] for f in collection["features"] if f["properties"]["id"] == area_id)
 
 
 class ExportTestCase(TryggTestCase):
@@ -261,6 +267,26 @@ class GeoJSONExportTests(ExportTestCase):
                 self.assertEqual(properties[f"{code}_current"], cell["current"])
                 self.assertEqual(properties[f"{code}_flag"], cell["flag"])
         self.assertEqual(areas["Lugnvik"]["geometry"]["type"], "Polygon")
+
+    def test_an_area_without_reports_reads_as_on_the_maps_areas_layer(self):
+        quiet = Area.objects.create(
+            municipality=self.w.ostersund, name="Tyst", kind="residential", geometry=LUGNVIK
+        )
+        sign_in(self.client, self.w.anna)
+        layer = self.client.get(f"/lagesbild/2380/karta/omraden.geojson?{WEEK}").json()
+        on_map = next(
+            f["properties"] for f in layer["features"] if f["properties"]["id"] == quiet.pk
+        )
+        export = json.loads(self.download(f"export/omraden.geojson?{WEEK}").content)
+        exported = next(
+            f["properties"] for f in export["features"] if f["properties"]["id"] == quiet.pk
+        )
+        self.assertEqual({k: exported[k] for k in FIELDS}, {k: on_map[k] for k in FIELDS})
+        self.assertEqual((exported["current"], exported["flag"]), (0, "too_few"))
+
+    def test_an_unknown_layer_is_a_404_for_the_download_and_the_map(self):
+        self.download(f"export/gator.geojson?{WEEK}", status=404)
+        self.download(f"karta/gator.geojson?{WEEK}", status=404)
 
     def test_the_hotspots_are_the_apis_cells(self):
         submit_reports(

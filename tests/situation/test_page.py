@@ -9,7 +9,7 @@ from unittest import mock
 from django.utils import timezone
 
 from tests.situation.test_picture import at, centrum, cluster, lugnvik
-from tests.world import TryggTestCase, sign_in
+from tests.world import LUGNVIK, TryggTestCase, sign_in
 from trygg.geo.models import Area
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_reports
@@ -366,6 +366,18 @@ class AreaProfileTests(PageTestCase):
         for code, want in api["groups"].items():
             self.assertEqual(int(numbers.cards[code]["data-current"]), want["current"])
             self.assertEqual(numbers.cards[code]["data-flag"], want["flag"])
+
+    def test_an_area_without_reports_is_marked_as_on_the_map_not_with_the_whole_picture(self):
+        quiet = Area.objects.create(
+            municipality=self.w.ostersund, name="Tyst", kind="residential", geometry=LUGNVIK
+        )
+        total = self.page(f"/lagesbild/omrade/{quiet.pk}/?{W47}").context["profile"].line.total
+        layer = self.page(f"/lagesbild/2380/karta/omraden.geojson?{W47}").json()
+        on_map = next(
+            f["properties"] for f in layer["features"] if f["properties"]["id"] == quiet.pk
+        )
+        self.assertEqual((total.current, total.flag), (0, on_map["flag"]))
+        self.assertEqual(total.last_year_flag, on_map["last_year_flag"])
 
     def test_it_shows_the_areas_time_pattern_trend_and_hot_spots(self):
         response = self.profile()

@@ -15,7 +15,7 @@ from trygg.partners.actions import create_api_token
 from trygg.reports import rollup
 from trygg.reports.actions import submit_reports
 from trygg.reports.models import DailyCount
-from trygg.situation.geometry import study_area
+from trygg.situation.study_area import study_area
 
 ZONE = ZoneInfo("Europe/Stockholm")
 

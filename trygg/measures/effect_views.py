@@ -15,15 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.downloads import GEOJSON
 from trygg.geo.models import Area
 from trygg.measures import effect, presence
 from trygg.measures.models import Measure
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.pages import outlines
-from trygg.situation import screen
+from trygg.situation import display
 from trygg.situation.access import get_partnership_for, may_coordinate
-
-GEOJSON = "application/geo+json"
 
 
 def _evaluator_measure(request: HttpRequest, measure_id: int) -> Measure:
@@ -103,7 +102,7 @@ def _presence_request(
     request: HttpRequest, code: str, data: Any
 ) -> tuple[Municipality, presence.Plan]:
     municipality = get_partnership_for(request.user, code)
-    known = {c.code for group, children in screen.category_choices() for c in (group, *children)}
+    known = {c.code for group, children in display.category_choices() for c in (group, *children)}
     categories = tuple(c for c in data.getlist("category") if c in known)
     weeks = int(
         min(max(effect._number(data.get("weeks"), presence.DEFAULT_WEEKS), 1), presence.MAX_WEEKS)
@@ -123,7 +122,7 @@ def presence_plan(request: HttpRequest, code: str) -> HttpResponse:
         "municipality": municipality,
         "plan": found,
         "slots": [(presence.slot_label(s), s) for s in found.slots],
-        "category_choices": screen.category_choices(),
+        "category_choices": display.category_choices(),
         "query": request.GET.urlencode(),
         "outlines": outlines([municipality]),
         "may_create": coordinates,

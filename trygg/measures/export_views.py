@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
+from trygg.core.downloads import TABLE_TYPES, attachment, export_language
 from trygg.measures import access, exports, pages
 from trygg.partners.audit import audited_export
-from trygg.situation.export_views import TABLE_TYPES, _attachment, _language
 from trygg.situation.exports import CSV_STYLES, csv_bytes, xlsx_bytes
 from trygg.situation.periods import PeriodError, parse_period
 
@@ -31,7 +31,7 @@ def export_board(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in TABLE_TYPES:
         raise Http404("No such format")
     municipality = access.get_board_municipality(request.user, code)
-    with translation.override(_language(request)):
+    with translation.override(export_language(request)):
         try:
             chosen = pages.parse_board_filter(request.GET)
         except pages.BoardError as bad:
@@ -41,11 +41,11 @@ def export_board(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         table = exports.board_table(list(queryset.prefetch_related("categories")), today)
         name = f"atgarder-{municipality.code}-{today.isoformat()}.{fmt}"
         if fmt == "xlsx":
-            return _attachment(xlsx_bytes([table]), TABLE_TYPES[fmt], name)
+            return attachment(xlsx_bytes([table]), TABLE_TYPES[fmt], name)
         style = CSV_STYLES.get(request.GET.get("format", "excel"))
         if style is None:
             return _bad("format: excel or international")
-        return _attachment(csv_bytes(table, style), TABLE_TYPES[fmt], name)
+        return attachment(csv_bytes(table, style), TABLE_TYPES[fmt], name)
 
 
 @login_required
@@ -56,7 +56,7 @@ def export_plan(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in PLAN_TYPES:
         raise Http404("No such format")
     municipality = access.get_board_municipality(request.user, code)
-    with translation.override(_language(request)):
+    with translation.override(export_language(request)):
         key = request.GET.get("period") or str(timezone.localdate().year)
         try:
             period = parse_period(key)
@@ -69,4 +69,4 @@ def export_plan(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             content = exports.plan_pdf(municipality, period, rows)
         else:
             content = xlsx_bytes([exports.plan_table(rows)])
-        return _attachment(content, PLAN_TYPES[fmt], name)
+        return attachment(content, PLAN_TYPES[fmt], name)

@@ -31,8 +31,8 @@ from trygg.reports.access import reports_for_statistics
 from trygg.reports.actions import ALL_CALM
 from trygg.reports.models import Category
 from trygg.situation import queries
-from trygg.situation.geometry import cell_polygon, study_area
 from trygg.situation.picture import HOTSPOT_ALPHA
+from trygg.situation.study_area import cell_polygon, study_area
 
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 52

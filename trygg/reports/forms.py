@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.errors import InputRejected
 from trygg.partners.models import Organisation
-from trygg.reports.models import Category, Report
+from trygg.reports.models import Category, Report, category_tree
 
 ALL_CALM = "all_calm"
 
@@ -50,14 +50,8 @@ def category_groups() -> list[tuple[Category, list[Category]]]:
 
     "All calm" is left out: it has its own one-tap check-in button.
     """
-    categories = list(Category.objects.filter(is_active=True))
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.group_id:
-            children.setdefault(category.group_id, []).append(category)
-    return [
-        (c, children.get(c.pk, [])) for c in categories if c.group_id is None and c.code != ALL_CALM
-    ]
+    tree = category_tree(Category.objects.filter(is_active=True))
+    return [(c, children) for c, children in tree if c.code != ALL_CALM]
 
 
 def _blank(*choices: tuple[str, Any]) -> list[tuple[str, Any]]:

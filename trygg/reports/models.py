@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -43,6 +44,16 @@ class Category(models.Model):
     @property
     def group_code(self) -> str:
         return self.group.code if self.group_id else self.code  # type: ignore[union-attr]
+
+
+def category_tree(categories: Iterable[Category]) -> list[tuple[Category, list[Category]]]:
+    """The top-level categories among `categories`, each with its own among them, in their order."""
+    categories = list(categories)
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.group_id:
+            children.setdefault(category.group_id, []).append(category)
+    return [(c, children.get(c.pk, [])) for c in categories if c.group_id is None]
 
 
 class Report(models.Model):

@@ -32,7 +32,14 @@ from trygg.reports.access import (
     wholly_visible,
 )
 from trygg.reports.filters import ReportFilter
-from trygg.reports.models import Category, DailyCount, Report, ReportComment, ReportEvent
+from trygg.reports.models import (
+    Category,
+    DailyCount,
+    Report,
+    ReportComment,
+    ReportEvent,
+    category_tree,
+)
 from trygg.reports.records import ShownReport, report_feature, shown_reports
 
 # The map draws at most this many points, newest first; more would make a
@@ -373,17 +380,10 @@ class FilterChoices:
 
 def filter_choices(user: Any) -> FilterChoices:
     """What the list filters offer: only things of the user's own partnerships."""
-    categories = list(Category.objects.all())
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.group_id:
-            children.setdefault(category.group_id, []).append(category)
     municipalities = municipalities_for(user)
     return FilterChoices(
         # Check-ins are chosen by kind, not as a category.
-        categories=[
-            (c, children.get(c.pk, [])) for c in categories if c.group_id is None and c.is_incident
-        ],
+        categories=[(c, ch) for c, ch in category_tree(Category.objects.all()) if c.is_incident],
         areas=list(
             visible_areas(user)
             .select_related("municipality")

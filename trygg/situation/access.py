@@ -13,7 +13,8 @@ from django.http import Http404
 
 from trygg.partners.access import standing_of
 from trygg.partners.models import Municipality, Role
-from trygg.situation.models import Publication
+from trygg.situation.models import Assessment, Publication
+from trygg.situation.periods import Period
 
 
 def get_partnership_for(user: Any, municipality_code: str | None) -> Municipality:
@@ -59,3 +60,14 @@ def publication_of(municipality: Municipality, period_key: str) -> Publication |
         .filter(municipality=municipality, period_key=period_key)
         .first()
     )
+
+
+def assessment_of(municipality: Municipality, period: Period) -> Assessment | None:
+    """The coordinators' assessment of the period, if one was written (members read it)."""
+    return Assessment.objects.filter(municipality=municipality, period_key=period.key).first()
+
+
+def assessment_text(municipality: Municipality, period: Period) -> str:
+    """The assessment's text, empty where none was written."""
+    found = assessment_of(municipality, period)
+    return found.text if found else ""

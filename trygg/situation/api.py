@@ -12,13 +12,12 @@ from ninja import Query, Router
 from trygg.core.schemas import ErrorOut
 from trygg.measures.pages import slot_for
 from trygg.responses import CONTENT_TYPE, encode
-from trygg.situation.access import get_partnership_for
+from trygg.situation.access import assessment_text, get_partnership_for
 from trygg.situation.cache import rendered_for
-from trygg.situation.models import Assessment
+from trygg.situation.forms import parse_selection
 from trygg.situation.pages import picture_dict
 from trygg.situation.picture import Picture
 from trygg.situation.schemas import SituationOut, SituationParams
-from trygg.situation.selection import parse_selection
 
 router = Router(tags=["situation"])
 
@@ -35,10 +34,7 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpRespo
     """
     partnership = get_partnership_for(request.auth, params.municipality)
     selection = parse_selection(partnership, params.model_dump(by_alias=True))
-    assessment = Assessment.objects.filter(
-        municipality=partnership, period_key=selection.period.key
-    ).first()
-    text = assessment.text if assessment else ""
+    text = assessment_text(partnership, selection.period)
     # The measures slot is the reader's (what they may see, as of today): part of the key.
     measures = slot_for(partnership, request.auth, timezone.localdate())
     # A meeting opens the same week many times over: the JSON is made, and checked

@@ -15,11 +15,8 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,7 +25,9 @@ from trygg.reports.access import visible_reports
 from trygg.reports.models import Report
 from trygg.reports.pages import point_collection
 from trygg.situation import queries
+from trygg.situation.pages import comparison_dict
 from trygg.situation.periods import Period
+from trygg.situation.picture import quiet_comparison
 from trygg.situation.wording import kind_of, mark_of, rounded
 
 # The comparison fields of one row, in the files' column order.
@@ -48,14 +47,6 @@ DIGITS = {"baseline_mean": 2, "ratio": 2, "ratio_low": 2, "ratio_high": 2, "p": 
 # A spreadsheet runs a cell starting with one of these as a formula; area
 # names are user text, so a name like "=HYPERLINK(…)" must stay text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# What the picture reports for an area or group without any report in any window.
-NOTHING = dict.fromkeys(FIELDS) | {
-    "current": 0,
-    "baseline_mean": 0.0,
-    "last_year": 0,
-    "flag": "too_few",
-    "last_year_flag": "too_few",
-}
 
 
 @dataclass(frozen=True)
@@ -184,25 +175,22 @@ def area_features(data: dict[str, Any], geometries: dict[int, tuple[str, Any]]) 
     """Every area of the municipality with its counts and flags (zero where the table has none)."""
     lines = {a["id"]: a for a in data["areas"] if a["id"]}
     groups = [g["code"] for g in data["groups"]]
+    flags = data["total"]["flag"], data["total"]["last_year_flag"]
+    nothing = comparison_dict(quiet_comparison(*flags))  # as the map's areas layer says
     features = []
     for area_id, (name, geometry) in geometries.items():
         line = lines.get(area_id)
-        total = line["total"] if line else NOTHING
+        total = line["total"] if line else nothing
         cells = line["groups"] if line else {}
         numbers = {k: rounded(v, DIGITS.get(k, 2)) for k, v in total.items()}
         properties: dict[str, Any] = {"id": area_id, "name": name, **numbers}
         properties["mark"] = mark_of(total).word
         for code in groups:
-            cell = cells.get(code, NOTHING)
+            cell = cells.get(code, nothing)
             properties[f"{code}_current"] = cell["current"]
             properties[f"{code}_flag"] = cell["flag"]
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "period": data["period"], "features": features}
-
-
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return datetime.combine(period.start, time(), zone), datetime.combine(period.end, time(), zone)
 
 
 def point_features(
@@ -213,7 +201,7 @@ def point_features(
     Each point is the report map's (/rapporter/karta.geojson): the same
     reports.pages.point_collection, free text only where `details_shown` allows.
     """
-    since, until = _bounds(period)
+    since, until = period.bounds
     chosen = (
         visible_reports(user)
         .filter(

@@ -8,7 +8,6 @@ import math
 from dataclasses import asdict, fields
 from typing import Any
 
-from trygg.situation.geometry import cell_polygon
 from trygg.situation.periods import Period
 from trygg.situation.picture import (
     HOTSPOT_ALPHA,
@@ -17,6 +16,7 @@ from trygg.situation.picture import (
     Picture,
     build_picture,
 )
+from trygg.situation.study_area import cell_polygon
 from trygg.situation.wording import kind_of
 
 SUPPRESS_BELOW = 5
@@ -50,10 +50,8 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     return data
 
 
-def picture_dict(
-    picture: Picture, *, assessment: str = "", measures: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Everything the lägesbild shows, as JSON-ready data (`measures`: measures.pages.slot_for)."""
+def _heading(picture: Picture) -> dict[str, Any]:
+    """Whose picture of which period: what the members' and the public version both begin with."""
     return {
         "municipality": {
             "code": picture.municipality_code,
@@ -61,6 +59,15 @@ def picture_dict(
             "demo": picture.is_demo,
         },
         "period": period_dict(picture.period),
+    }
+
+
+def picture_dict(
+    picture: Picture, *, assessment: str = "", measures: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the lägesbild shows, as JSON-ready data (`measures`: measures.pages.slot_for)."""
+    return {
+        **_heading(picture),
         "baseline_periods": [p.key for p in picture.baseline],
         "last_year_period": picture.last_year.key,
         "categories": list(picture.categories),
@@ -167,12 +174,7 @@ def public_dict(picture: Picture) -> dict[str, Any]:
     named = (a for a in picture.areas if a.area_id)
     areas = sorted(named, key=lambda a: (name_order(a.name), a.area_id))
     return {
-        "municipality": {
-            "code": picture.municipality_code,
-            "name": picture.municipality_name,
-            "demo": picture.is_demo,
-        },
-        "period": period_dict(picture.period),
+        **_heading(picture),
         "total": public_total([a.total.current for a in areas]),
         "areas": [{"name": a.name, **public_count(a.total.current)} for a in areas],
     }

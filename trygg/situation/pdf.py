@@ -24,7 +24,7 @@ from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
 from trygg.situation.models import Assessment
 from trygg.situation.picture import AreaLine, Comparison, Picture
-from trygg.situation.wording import KINDS, change_text, mark_of
+from trygg.situation.wording import FALLING, KINDS, RISING, change_text, mark_of
 
 STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
 
@@ -75,10 +75,12 @@ def _area_row(picture: Picture, line: AreaLine) -> dict[str, Any]:
     cells = []
     for group in picture.groups:
         cell = line.cells.get(group.code)
+        mark = mark_of(cell) if cell else None
         cells.append(
             {
                 "current": cell.current if cell else 0,
-                "mark": mark_of(cell).arrow if cell else "",
+                "mark": mark.arrow if mark else "",
+                "rising": mark is not None and mark.code == RISING.code,
             }
         )
     return {
@@ -152,6 +154,8 @@ def pdf_context(
         "areas": area_rows(picture),
         "rising": rising_rows(picture),
         "mark_kinds": KINDS,
+        "rising_mark": RISING,
+        "falling_mark": FALLING,
         "map": svg_data_uri(svgs["karta"]),
         "time_of_week": svg_data_uri(svgs["timeofweek"]),
         "trend": svg_data_uri(svgs["trend"]),
@@ -171,7 +175,7 @@ def render_pdf(
 ) -> bytes:
     """The lägesbild of `picture` as PDF bytes.
 
-    `svgs`: the charts already drawn from this picture (documents.chart_svg keeps
+    `svgs`: the charts already drawn from this picture (views.documents.chart_svg keeps
     them); drawn here when not given, with the map's shapes loaded if not given.
     `measures`: the measures slot as the reader may see it.
     """

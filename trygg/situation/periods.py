@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})(?:\+(\d))?$")
@@ -41,6 +43,12 @@ class PeriodError(ValueError):
     pass
 
 
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local midnight at `start` and at `end`: the half-open range of moments of those days."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.combine(start, time(), zone), datetime.combine(end, time(), zone)
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str  # week, weeks, month, tertial, year, custom
@@ -55,6 +63,11 @@ class Period:
     @property
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period's moments, [local midnight of start, local midnight of end)."""
+        return local_bounds(self.start, self.end)
 
     @property
     def key(self) -> str:

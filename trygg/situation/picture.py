@@ -6,7 +6,7 @@ raw points, with every statistic from trygg.analysis.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,8 +18,8 @@ from trygg.analysis.kde import kernel_density
 from trygg.analysis.timeofweek import time_of_week
 from trygg.analysis.trend import TrendTable, compare_table
 from trygg.situation import queries
-from trygg.situation.geometry import StudyArea, study_area
 from trygg.situation.periods import Period
+from trygg.situation.study_area import StudyArea, study_area
 
 BASELINE_PERIODS = 4
 TREND_WEEKS = 52
@@ -108,7 +108,26 @@ class Picture:
     density: list[tuple[float, float, float, float]]  # x, y, size, events/km² per week
     density_peak: float
     grid_cell_m: float
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quiet(self) -> Comparison:
+        """What an area without a report in any window compared shows (see `quiet_comparison`)."""
+        return quiet_comparison(self.total.flag, self.total.last_year_flag)
+
+
+def quiet_comparison(flag: str = "too_few", last_year_flag: str = "too_few") -> Comparison:
+    """No report in any window compared: nothing to flag, as the analysis says.
+
+    `flag` and `last_year_flag` are the whole picture's: where it has no baseline
+    (or no last year) at all, neither has the quiet area; else there are too few.
+    """
+    return Comparison(
+        0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, _too_few_or_none(flag), _too_few_or_none(last_year_flag)
+    )
+
+
+def _too_few_or_none(flag: str) -> str:
+    return NO_BASELINE if flag == NO_BASELINE else "too_few"
 
 
 def build_picture(
@@ -235,7 +254,7 @@ class _Counts:
         return sorted(lines, key=lambda line: (line.area_id == 0, -line.total.current, line.name))
 
 
-_NOTHING = Comparison(0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, "too_few", "too_few")
+_NOTHING = quiet_comparison()
 
 
 def _with_totals(

@@ -7,9 +7,8 @@ trygg.reports.access, free text only where the reader may see it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,14 +25,13 @@ from trygg.reports.models import DailyCount, Report
 from trygg.reports.records import ShownReport, shown_reports
 from trygg.situation import queries
 from trygg.situation.cache import kept_for
+from trygg.situation.forms import Selection
 from trygg.situation.picture import (
     TREND_WEEKS,
     AreaLine,
-    Comparison,
     HotspotCell,
     Picture,
 )
-from trygg.situation.selection import Selection
 
 RECENT_REPORTS = 20
 
@@ -65,7 +63,7 @@ def build_profile(user: Any, area: Area, selection: Selection) -> AreaProfile:
     return AreaProfile(
         area=area,
         picture=picture,
-        line=line or _empty_line(area, picture),
+        line=line or AreaLine(area.pk, area.name, picture.quiet, {}),
         trend_weeks=series.weeks,
         trend=series.trend,
         time_of_week=series.time_of_week,
@@ -90,14 +88,6 @@ def _area_series(
     start, end = _area_times(area, selection, ids)
     tow = time_of_week(start, end)
     return _AreaSeries(weeks, trend, tow.matrix.round(3).tolist(), tow.n_events)
-
-
-def _empty_line(area: Area, picture: Picture) -> AreaLine:
-    """A line of zeros for an area without a report in any window compared."""
-    nothing = Comparison(
-        0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, picture.total.flag, picture.total.last_year_flag
-    )
-    return AreaLine(area.pk, area.name, nothing, {})
 
 
 def _weekly_trend(
@@ -131,15 +121,9 @@ def _week_key(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _bounds(selection: Selection) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    period = selection.period
-    return datetime.combine(period.start, time(), zone), datetime.combine(period.end, time(), zone)
-
-
 def _area_times(area: Area, selection: Selection, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Local start and end (NaT if none) of the period's incidents in the area."""
-    since, until = _bounds(selection)
+    since, until = selection.period.bounds
     rows = reports_for_statistics(
         "occurred_at",
         "occurred_to",
@@ -174,7 +158,7 @@ def _inside(area: Area, cells: list[HotspotCell]) -> list[HotspotCell]:
 
 def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list[ShownReport]:
     """The newest incidents in the area up to the period's end that `user` may see."""
-    _since, until = _bounds(selection)
+    _since, until = selection.period.bounds
     reports = (
         visible_reports(user)
         .filter(area=area, category_id__in=ids, occurred_at__lt=until)

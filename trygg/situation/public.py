@@ -1,48 +1,24 @@
-"""The public lägesbild, and the coordinators' preview, publish and withdraw pages.
+"""The public lägesbild's reads: what was published, for anyone without logging in.
 
-Anyone may read a published period without logging in. What they see is
-`pages.public_dict` of a picture built with `public_only=True`: only reports
-whose sharing is "public aggregate", counted per area over every incident
-category, 1–4 only marked as suppressed, no points, no free text. Filters are not offered
-on purpose: with a category filter, "all" minus "graffiti" would reveal a
-suppressed count by subtraction.
+What anyone sees is `pages.public_dict` of a picture built with `public_only=True`:
+only reports whose sharing is "public aggregate", counted per area over every
+incident category, 1–4 only marked as suppressed, no points, no free text. Filters
+are not offered on purpose: with a category filter, "all" minus "graffiti" would
+reveal a suppressed count by subtraction. The pages are in `views/public.py`.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from trygg.partners.models import Municipality
-from trygg.situation.access import (
-    get_partnership_for,
-    get_publication,
-    may_coordinate,
-    publication_of,
-)
-from trygg.situation.actions import (
-    PublicationRefused,
-    publish_period,
-    refusal,
-    unpublish_period,
-)
-from trygg.situation.cache import picture_for
+from trygg.situation.access import get_publication
 from trygg.situation.models import Publication
-from trygg.situation.pages import digest, public_version
+from trygg.situation.pages import public_version
 from trygg.situation.periods import Period, PeriodError, parse_period
 
 
-def _public_picture(code: str, key: str) -> dict[str, Any]:
+def published_picture(code: str, key: str) -> dict[str, Any]:
     """The public version of a published period; 404 if it is not published."""
     publication = get_publication(code, key)
     if publication.snapshot is not None:
@@ -51,7 +27,7 @@ def _public_picture(code: str, key: str) -> dict[str, Any]:
     return public_version(publication.municipality, parse_period(publication.period_key))
 
 
-def _published_periods(municipality: Municipality) -> list[Period]:
+def published_periods(municipality: Municipality) -> list[Period]:
     keys = Publication.objects.filter(
         municipality=municipality, withdrawn_at__isnull=True
     ).values_list("period_key", flat=True)
@@ -62,129 +38,3 @@ def _published_periods(municipality: Municipality) -> list[Period]:
         except PeriodError:
             continue  # a key stored by an older rule; not shown rather than a 500
     return sorted(periods, key=lambda p: (p.start, p.end), reverse=True)
-
-
-def public_index(request: HttpRequest, code: str) -> HttpResponse:
-    """The published periods of a municipality, newest first."""
-    municipality = get_object_or_404(Municipality, code=code)
-    context = {
-        "municipality": municipality,
-        "periods": _published_periods(municipality),
-        "public_demo": municipality.is_demo,
-    }
-    return render(request, "situation/public_index.html", context)
-
-
-def public_period(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    """A published period as an HTML table: area and count."""
-    data = _public_picture(code, key)
-    json_url = reverse("public:period_json", args=[code, key])
-    return render(request, "situation/public_period.html", {"data": data, "json_url": json_url})
-
-
-def public_period_json(request: HttpRequest, code: str, key: str) -> JsonResponse:
-    """The same published period as JSON."""
-    return JsonResponse(_public_picture(code, key), json_dumps_params={"ensure_ascii": False})
-
-
-def _coordinated(request: HttpRequest, code: str) -> Municipality:
-    """The partnership, if `request.user` coordinates it (403 for other members, 404 else)."""
-    municipality = get_partnership_for(request.user, code)
-    if not may_coordinate(request.user, municipality):
-        raise PermissionDenied("Only coordinators publish")
-    return municipality
-
-
-def _period_or_400(source: Any) -> Period | HttpResponse:
-    try:
-        return parse_period(source.get("period", ""))
-    except PeriodError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-
-
-def _page_of(code: str, period: Period) -> str:
-    return reverse("situation:page", args=[code]) + "?" + urlencode({"period": period.key})
-
-
-@login_required
-@require_GET
-def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
-    """What publishing `period` would show, beside the partnership's numbers, and a button."""
-    municipality = _coordinated(request, code)
-    period = _period_or_400(request.GET)
-    if isinstance(period, HttpResponse):
-        return period
-    public = public_version(municipality, period)
-    partnership = picture_for(municipality, period, ())
-    inside = {a.name: a.total.current for a in partnership.areas if a.area_id}
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "data": public,
-        "rows": [(area, inside.get(area["name"], 0)) for area in public["areas"]],
-        "partnership_total": partnership.total.current,
-        "digest": digest(public),
-        "refusal": refusal(municipality, period, timezone.localdate()),
-        "back": _page_of(code, period),
-    }
-    return render(request, "situation/publish_preview.html", context)
-
-
-@login_required
-@require_POST
-def publish(request: HttpRequest, code: str) -> HttpResponse:
-    """Publish the previewed numbers of a period: coordinators only."""
-    municipality = _coordinated(request, code)
-    period = _period_or_400(request.POST)
-    if isinstance(period, HttpResponse):
-        return period
-    try:
-        publish_period(
-            municipality=municipality,
-            period=period,
-            by=request.user,
-            previewed=request.POST.get("digest", ""),
-        )
-    except PublicationRefused as refused:
-        messages.error(request, str(refused))
-        preview = reverse("situation:publish_preview", args=[code])
-        return redirect(preview + "?" + urlencode({"period": period.key}))
-    messages.success(request, _("Period %(key)s is published.") % {"key": period.key})
-    return redirect(_page_of(code, period))
-
-
-@login_required
-@require_GET
-def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
-    """Are you sure? Withdrawing is for good: the period can never be published again."""
-    municipality = _coordinated(request, code)
-    period = _period_or_400(request.GET)
-    if isinstance(period, HttpResponse):
-        return period
-    publication = publication_of(municipality, period.key)
-    if publication is None or publication.is_withdrawn:
-        raise Http404("Not published")
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "publication": publication,
-        "back": _page_of(code, period),
-    }
-    return render(request, "situation/unpublish_confirm.html", context)
-
-
-@login_required
-@require_POST
-def unpublish(request: HttpRequest, code: str) -> HttpResponse:
-    """Withdraw a published period: coordinators only; the record of it stays."""
-    municipality = _coordinated(request, code)
-    period = _period_or_400(request.POST)
-    if isinstance(period, HttpResponse):
-        return period
-    try:
-        unpublish_period(municipality=municipality, period=period, by=request.user)
-    except PublicationRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Period %(key)s is no longer published.") % {"key": period.key})
-    return redirect(_page_of(code, period))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trygg.situation import public
+from trygg.situation.views import public
 
 app_name = "public"
 

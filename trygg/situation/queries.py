@@ -7,7 +7,7 @@ one municipality, and returns plain arrays or dicts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from django.db.models import Sum
 
 from trygg.reports.access import reports_for_statistics
 from trygg.reports.models import Category, DailyCount, Report
+from trygg.situation.periods import local_bounds
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,6 @@ def first_day(municipality_id: int) -> date | None:
     return rows.order_by("day").values_list("day", flat=True).first()
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return datetime.combine(start, time(), zone), datetime.combine(end, time(), zone)
-
-
 @dataclass(frozen=True)
 class PeriodEvents:
     """Raw events of one period: SWEREF x, y and local start/end as datetime64[s]."""
@@ -117,7 +113,7 @@ def period_events(
     municipality_id: int, start: date, end: date, category_ids: list[int]
 ) -> PeriodEvents:
     """The period's incidents with position and (local) time, for hotspots and time of week."""
-    since, until = _bounds(start, end)
+    since, until = local_bounds(start, end)
     queryset = reports_for_statistics(
         "x",
         "y",

@@ -10,21 +10,19 @@ import json
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from trygg.core.errors import InputRejected
 from trygg.measures.pages import slot_for
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
 from trygg.situation import charts, staticmap
-from trygg.situation.access import get_partnership_for
-from trygg.situation.cache import Kept, kept_for
-from trygg.situation.models import Assessment
+from trygg.situation.access import assessment_of
+from trygg.situation.cache import Kept
 from trygg.situation.pdf import render_pdf
 from trygg.situation.picture import Picture
-from trygg.situation.selection import parse_selection
+from trygg.situation.views.asked import ask
 
 Chart = Callable[[Picture, Municipality], str]
 CHARTS: dict[str, Chart] = {
@@ -42,22 +40,10 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 PDF_CHARTS = ("karta", "timeofweek", "trend")
 
 
-def _kept(request: HttpRequest, code: str) -> tuple[Municipality, Kept]:
-    """The kept picture the query asks for; 404 for non-members, InputRejected for a bad query."""
-    municipality = get_partnership_for(request.user, code)
-    selection = parse_selection(municipality, request.GET)
-    return municipality, kept_for(municipality, selection.period, selection.categories)
-
-
 def chart_svg(kept: Kept, municipality: Municipality, name: str) -> str:
     """A chart of the kept picture, drawn once and kept with it for the page and the PDF."""
     draw = CHARTS[name]
     return kept.render(("svg", name), lambda picture: draw(picture, municipality))
-
-
-def _rejected(rejected: InputRejected) -> HttpResponse:
-    text = "; ".join(f"{e.field}: {e.message}" for e in rejected.errors)
-    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 @login_required
@@ -66,11 +52,11 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
     """One chart of the lägesbild as SVG: trend, timeofweek or karta."""
     if name not in CHARTS:
         raise Http404("No such chart")
-    try:
-        municipality, kept = _kept(request, code)
-    except InputRejected as rejected:
-        return _rejected(rejected)
-    response = HttpResponse(chart_svg(kept, municipality, name), content_type="image/svg+xml")
+    asked = ask(request, code)
+    if asked.errors:
+        return asked.refused()
+    svg = chart_svg(asked.kept, asked.municipality, name)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SVG_POLICY
     # A partnership's counts: never kept (the middleware says so for every logged-in answer).
@@ -83,14 +69,11 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
 @audited_export
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The lägesbild as a PDF document for the meeting, downloaded as a file."""
-    try:
-        municipality, kept = _kept(request, code)
-    except InputRejected as rejected:
-        return _rejected(rejected)
-    picture = kept.picture
-    assessment = Assessment.objects.filter(
-        municipality=municipality, period_key=picture.period.key
-    ).first()
+    asked = ask(request, code)
+    if asked.errors:
+        return asked.refused()
+    kept, municipality, picture = asked.kept, asked.municipality, asked.picture
+    assessment = assessment_of(municipality, picture.period)
     svgs = {name: chart_svg(kept, municipality, name) for name in PDF_CHARTS}
     measures = slot_for(municipality, request.user, timezone.localdate())
     # The document is kept too: a repeat download with the assessment and the measures

@@ -1,5 +1,5 @@
-"""What the lägesbild page shows around the picture: the period switcher, the
-table's columns, the heat matrix's shades and the areas map layer.
+"""What the lägesbild page shows around the picture (page-only formatting): the period
+switcher, the table's columns, the heat matrix's shades and the areas map layer.
 
 Nothing here computes a statistic: every number comes from the Picture, so the
 page, its map layers and the JSON twin cannot disagree.
@@ -7,7 +7,6 @@ page, its map layers and the JSON twin cannot disagree.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,12 +18,11 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.reports.models import Category
-from trygg.situation.models import Assessment
+from trygg.reports.models import Category, category_tree
+from trygg.situation.forms import Selection
 from trygg.situation.pages import comparison_dict, hotspot_features
 from trygg.situation.periods import FIRST_YEAR, Period, PeriodError, parse_period
-from trygg.situation.picture import NO_BASELINE, AreaLine, Comparison, GroupLine, Picture
-from trygg.situation.selection import Selection
+from trygg.situation.picture import AreaLine, Comparison, GroupLine, Picture
 from trygg.situation.wording import Mark, mark_of
 
 # The kinds a user can switch between, in the order the switcher shows them.
@@ -38,12 +36,11 @@ KINDS = (
 SHADES = 5  # heat classes 1..5; 0 is "nothing"
 
 
-def selection_query(selection: Selection, **extra: str) -> str:
+def selection_query(selection: Selection) -> str:
     """The query string that asks for `selection` again (no leading '?')."""
     params = {"period": selection.period.key}
     if selection.categories:
         params["category"] = ",".join(selection.categories)
-    params.update(extra)
     return urlencode(params)
 
 
@@ -132,12 +129,7 @@ def period_nav(selection: Selection, today: date) -> PeriodNav:
 
 def category_choices() -> list[tuple[Category, list[Category]]]:
     """Incident category groups with their sub-categories, in the taxonomy's order."""
-    categories = [c for c in Category.objects.all() if c.is_incident]
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.group_id:
-            children.setdefault(category.group_id, []).append(category)
-    return [(c, children.get(c.pk, [])) for c in categories if c.group_id is None]
+    return category_tree(c for c in Category.objects.all() if c.is_incident)
 
 
 def active_groups(picture: Picture) -> list[GroupLine]:
@@ -257,18 +249,13 @@ def points_query(picture: Picture) -> str:
     )
 
 
-def assessment_text(municipality: Any, period: Period) -> str:
-    found = Assessment.objects.filter(municipality=municipality, period_key=period.key).first()
-    return found.text if found else ""
-
-
 def area_features(picture: Picture, municipality: Any) -> dict[str, Any]:
     """Every area of the municipality as GeoJSON with the picture's numbers for it."""
     lines = {a.area_id: a for a in picture.areas if a.area_id}
     features = []
     for area_id, name, geometry in municipality.areas.values_list("id", "name", "geometry"):
         line = lines.get(area_id)
-        total = line.total if line else _quiet(picture)
+        total = line.total if line else picture.quiet
         numbers = comparison_dict(total)
         mark = mark_of(total)
         groups = {code: c.current for code, c in line.cells.items()} if line else {}
@@ -283,13 +270,6 @@ def area_features(picture: Picture, municipality: Any) -> dict[str, Any]:
         }
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
-
-
-def _quiet(picture: Picture) -> Comparison:
-    """An area with no report in any window compared: nothing to flag, as the analysis says."""
-    flag = NO_BASELINE if picture.total.flag == NO_BASELINE else "too_few"
-    last_year_flag = NO_BASELINE if picture.total.last_year_flag == NO_BASELINE else "too_few"
-    return Comparison(0, 0.0, 0, 1.0, 0.0, math.inf, 1.0, flag, last_year_flag)
 
 
 def area_map(area: Any, picture: Picture) -> dict[str, Any]:

@@ -275,7 +275,3 @@ def validate_items(items: Sequence[Any], ctx: IntakeContext) -> list[dict[str, A
             # a ligature); the column holds 200, so the masked address is cut there.
             row["address"] = mask_personal_data(row["address"])[: TEXT_LIMITS["address"]]
     return rows
-
-
-# The name this error had before it moved to trygg.core; removed once no branch uses it.
-ReportRejected = InputRejected

@@ -14,7 +14,7 @@ only. The reporter himself corrects or withdraws his report within
 REPORT_EDIT_HOURS of sending it.
 
 Every time free text of another organisation's report is shown, to anyone,
-`details_shown` writes it to the audit log: pages, map data, exports and the
+`record_details_shown` writes it to the audit log: pages, map data, exports and the
 API all ask it, never `shows_details` alone, when they are about to show.
 """
 
@@ -197,8 +197,8 @@ def text_search(user: Any, text: str) -> Q:
     return details_rule(user) & (Q(description__icontains=text) | Q(address__icontains=text))
 
 
-def details_shown(user: Any, reports: Sequence[Shown]) -> list[bool]:
-    """Per report, whether `user` is shown its details. WRITES audit rows: not a plain read.
+def record_details_shown(user: Any, reports: Sequence[Shown]) -> list[bool]:
+    """Record in the audit log that `user` is shown these reports; per report, whether details are.
 
     Every report of another organisation whose details `user` may see is
     recorded in the audit log (one READ_DETAILS row per municipality) as

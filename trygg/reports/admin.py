@@ -3,7 +3,7 @@
 Reports are written only through trygg.reports.actions (validation, masking,
 area assignment); the admin may look but never add, change or delete. What it
 shows is what trygg.reports.access shows on the site: only reports the viewer
-may see, their free text only where `details_shown` allows, and audited there.
+may see, their free text only where `record_details_shown` allows, and audited there.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from trygg.reports.access import details_shown, visible_reports
+from trygg.reports.access import record_details_shown, visible_reports
 from trygg.reports.models import Category, Report
 from trygg.reports.records import PRIVATE_FIELDS
 
@@ -57,7 +57,7 @@ class ReportAdmin(admin.ModelAdmin):
         # Decided (and audited) once per page, for exactly the report about to be shown.
         report = self.get_object(request, unquote(object_id))
         if report is not None:
-            setattr(request, DETAILS_FLAG, details_shown(request.user, [report])[0])
+            setattr(request, DETAILS_FLAG, record_details_shown(request.user, [report])[0])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request: HttpRequest, obj: Report | None = None) -> Any:

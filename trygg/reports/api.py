@@ -136,14 +136,14 @@ def list_reports(request: HttpRequest, params: Query[ListParams]) -> HttpRespons
     page = report_rows(queryset[: params.limit + 1])
     more = len(page) > params.limit
     page = page[: params.limit]
-    items = row_records(page, access.details_shown(request.auth, page))
+    items = row_records(page, access.record_details_shown(request.auth, page))
     cursor = _encode_cursor(page[-1]) if more else None
     return json_response({"items": items, "next_cursor": cursor})
 
 
 def _detail(request: HttpRequest, report_id: str, *, status: int = 200) -> HttpResponse:
     row = access.get_row_for(request.auth, report_id)
-    [details] = access.details_shown(request.auth, [row])
+    [details] = access.record_details_shown(request.auth, [row])
     handling = pages.handling_of(request.auth, access.get_report_for(request.auth, report_id))
     record = row_record(row.values, details=details) | pages.handling_dict(handling)
     return json_response(record, status=status)

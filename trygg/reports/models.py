@@ -60,6 +60,8 @@ class Report(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("Web or app")
         API = "api", _("API")
+        # Set by the channels still to come: file import and Open311 and the police
+        # events feed (the interoperability issue), safety walks (their module).
         IMPORT = "import", _("File import")
         OPEN311 = "open311", _("Open311")
         WALK = "walk", _("Safety walk")

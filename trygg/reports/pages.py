@@ -26,7 +26,7 @@ from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import access
 from trygg.reports.access import (
-    details_shown,
+    record_details_shown,
     reporting_organisations,
     visible_reports,
     wholly_visible,
@@ -140,7 +140,7 @@ def point_collection(user: Any, chosen: QuerySet[Report]) -> dict[str, Any]:
     """`chosen` (already among those `user` may see) as GeoJSON points, newest first, capped.
 
     The report map and the lägesbild's point export both answer with this.
-    Free text only where `details_shown` allows, which audits it.
+    Free text only where `record_details_shown` allows, which audits it.
     """
     reports = list(
         chosen.select_related("category", "area")
@@ -149,7 +149,7 @@ def point_collection(user: Any, chosen: QuerySet[Report]) -> dict[str, Any]:
     )
     truncated = len(reports) > MAP_LIMIT
     shown = list(reports[:MAP_LIMIT])
-    features = [report_feature(s) for s in shown_reports(shown, details_shown(user, shown))]
+    features = [report_feature(s) for s in shown_reports(shown, record_details_shown(user, shown))]
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -346,9 +346,9 @@ class _CellIndex(Func):
 
 
 def list_rows(user: Any, reports: Iterable[Report]) -> list[ShownReport]:
-    """A page of the list as its rows; the details shown are audited (details_shown)."""
+    """A page of the list as its rows; the details shown are audited (record_details_shown)."""
     reports = list(reports)
-    return shown_reports(reports, details_shown(user, reports))
+    return shown_reports(reports, record_details_shown(user, reports))
 
 
 def listed_reports(user: Any, report_filter: ReportFilter) -> QuerySet[Report]:

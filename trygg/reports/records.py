@@ -6,7 +6,7 @@ instances (their templates need the related names) and wrap each in a
 instances: the fast path) and turns each into a record (`row_record`). Either
 way the fields in PRIVATE_FIELDS are present only when the viewer is shown the
 report's details, and whether they are is decided, and audited, by
-`reports.access.details_shown` in the caller, once per response, exactly as
+`reports.access.record_details_shown` in the caller, once per response, exactly as
 before: this module only reads and never writes.
 
 New fields of a report go here: into ROW_FIELDS and `row_record` for the API,
@@ -164,7 +164,7 @@ class ShownReport:
 
 
 def shown_reports(reports: Iterable[Report], flags: Iterable[bool]) -> list[ShownReport]:
-    """`reports` paired with their `access.details_shown` flags, in order."""
+    """`reports` paired with their `access.record_details_shown` flags, in order."""
     return [ShownReport(r, d) for r, d in zip(reports, flags, strict=True)]
 
 

@@ -159,7 +159,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, report_id)
-    [details] = access.details_shown(request.user, [report])
+    [details] = access.record_details_shown(request.user, [report])
     # The point is no secret from anyone who may see the report: the list's map
     # data shows it to them too (access.py hides free text, not places).
     point = {"lat": report.lat, "lon": report.lon, "label": report.category.name}
@@ -247,7 +247,7 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
     """The photo, only to those who may see the report's details; never a public URL."""
     report = access.get_report_for(request.user, report_id)
     extension = report.photo.name.rsplit(".", 1)[-1].lower() if report.photo else ""
-    if extension not in PHOTO_TYPES or not access.details_shown(request.user, [report])[0]:
+    if extension not in PHOTO_TYPES or not access.record_details_shown(request.user, [report])[0]:
         raise Http404("No photo")
     response = FileResponse(report.photo.open("rb"), content_type=PHOTO_TYPES[extension])
     # No file name: the uploader's name is never echoed back (the stored one is ours).

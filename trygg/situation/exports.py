@@ -199,7 +199,7 @@ def point_features(
     """The period's incident reports `user` may see, newest first, capped like the report map.
 
     Each point is the report map's (/rapporter/karta.geojson): the same
-    reports.pages.point_collection, free text only where `details_shown` allows.
+    reports.pages.point_collection, free text only where `record_details_shown` allows.
     """
     since, until = period.bounds
     chosen = (

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from trygg.analysis.timeofweek import time_of_week
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.reports.access import details_shown, reports_for_statistics, visible_reports
+from trygg.reports.access import record_details_shown, reports_for_statistics, visible_reports
 from trygg.reports.models import DailyCount, Report
 from trygg.reports.records import ShownReport, shown_reports
 from trygg.situation import queries
@@ -167,4 +167,4 @@ def _recent(user: Any, area: Area, selection: Selection, ids: list[int]) -> list
         .order_by("-occurred_at", "-id")[:RECENT_REPORTS]
     )
     reports = list(reports)
-    return shown_reports(reports, details_shown(user, reports))
+    return shown_reports(reports, record_details_shown(user, reports))

@@ -96,7 +96,7 @@ def drop_postgres_database(url: str) -> None:
 
 
 @contextlib.contextmanager
-def fresh_database(kind: str, tmp: Path) -> Iterator[str]:
+def fresh_database(kind: str, tmp: Path, name: str = "durability") -> Iterator[str]:
     """DATABASE_URL of an empty database of `kind`, removed afterwards.
 
     SQLite: a file in `tmp`. PostgreSQL: a database of its own on the server
@@ -104,13 +104,13 @@ def fresh_database(kind: str, tmp: Path) -> Iterator[str]:
     throwaway cluster (tools/with_postgres.py) when DATABASE_URL names none.
     """
     if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'durability.sqlite3'}"
+        yield f"sqlite:///{tmp / f'{name}.sqlite3'}"
         return
     with contextlib.ExitStack() as stack:
         server_url = os.environ.get("DATABASE_URL", "")
         if not _is_postgres(server_url):
             server_url = stack.enter_context(_throwaway_cluster())
-        url = _with_name(server_url, f"trygg_durability_{os.getpid()}")
+        url = _with_name(server_url, f"trygg_{name}_{os.getpid()}")
         try:
             yield url
         finally:

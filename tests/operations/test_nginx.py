@@ -25,6 +25,7 @@ from django_otp.oath import TOTP
 from requests.adapters import HTTPAdapter
 
 from bench.durability import fresh_database
+from bench.intake import ensure_postgres_database
 from tests.world import INSIDE_CENTRUM
 from tools.with_postgres import free_port
 
@@ -133,7 +134,8 @@ def production(tmp_path_factory):
     """(https base URL, http base URL, session as Anna's browser, setup facts, env)."""
     tmp = tmp_path_factory.mktemp("nginx")
     http_port, https_port, app_port = free_port(), free_port(), free_port()
-    with fresh_database(_kind_of_this_run(), tmp) as url:
+    with fresh_database(_kind_of_this_run(), tmp, name="nginx") as url:
+        ensure_postgres_database(url)  # a no-op for SQLite
         env = {
             **os.environ,
             "DATABASE_URL": url,

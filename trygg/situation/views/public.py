@@ -88,6 +88,12 @@ def _page_of(code: str, period: Period) -> str:
     return reverse("situation:page", args=[code]) + "?" + urlencode({"period": period.key})
 
 
+def _publishing_context(municipality: Municipality, period: Period, **more: Any) -> dict[str, Any]:
+    """What every (un)publishing page shows: whose period, which one, and the way back."""
+    back = _page_of(municipality.code, period)
+    return {"municipality": municipality, "period": period, "back": back, **more}
+
+
 @login_required
 @require_GET
 @_refuses_bad_period
@@ -98,16 +104,14 @@ def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
     public = public_version(municipality, period)
     partnership = picture_for(municipality, period, ())
     inside = {a.name: a.total.current for a in partnership.areas if a.area_id}
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "data": public,
-        "rows": [(area, inside.get(area["name"], 0)) for area in public["areas"]],
-        "partnership_total": partnership.total.current,
-        "digest": digest(public),
-        "refusal": refusal(municipality, period, timezone.localdate()),
-        "back": _page_of(code, period),
-    }
+    context = _publishing_context(
+        municipality, period,
+        data=public,
+        rows=[(area, inside.get(area["name"], 0)) for area in public["areas"]],
+        partnership_total=partnership.total.current,
+        digest=digest(public),
+        refusal=refusal(municipality, period, timezone.localdate()),
+    )  # fmt: skip
     return render(request, "situation/publish_preview.html", context)
 
 
@@ -143,12 +147,7 @@ def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
     publication = publication_of(municipality, period.key)
     if publication is None or publication.is_withdrawn:
         raise Http404("Not published")
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "publication": publication,
-        "back": _page_of(code, period),
-    }
+    context = _publishing_context(municipality, period, publication=publication)
     return render(request, "situation/unpublish_confirm.html", context)
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from trygg.measures.models import Measure
-from trygg.partners.access import standing_of
+from trygg.partners.access import municipalities_for, standing_of
 from trygg.partners.models import Municipality, Role
 
 # Roles that read every measure of their municipality (without internal notes).
@@ -133,11 +133,7 @@ def get_measure_for(user: Any, measure_id: int | str) -> Measure:
 
 def board_municipalities(user: Any) -> list[Municipality]:
     """Municipalities whose board `user` may open: every one they are a member of."""
-    standing = standing_of(user)
-    queryset = Municipality.objects.defer("boundary")
-    if not standing.is_superuser:
-        queryset = queryset.filter(pk__in=standing.municipality_ids)
-    return list(queryset)
+    return municipalities_for(user)
 
 
 def get_board_municipality(user: Any, code: str) -> Municipality:

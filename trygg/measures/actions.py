@@ -71,6 +71,13 @@ def create_measure(
     return measure
 
 
+def _save_change(measure: Measure, by: Any, fields: list[str], **event: str) -> None:
+    """Save the changed `fields` (the first names the event) and record who changed it."""
+    measure.updated_at = timezone.now()
+    measure.save(update_fields=[*fields, "updated_at"])
+    MeasureEvent.objects.create(measure=measure, actor=_actor(by), field=fields[0], **event)
+
+
 @transaction.atomic
 def change_status(*, measure: Measure, by: Any, to: str, comment: str = "") -> Measure:
     """Move a measure along proposed → decided → ongoing → done, or cancel it with a reason."""
@@ -87,11 +94,7 @@ def change_status(*, measure: Measure, by: Any, to: str, comment: str = "") -> M
     measure.status = to
     if to == Measure.Status.CANCELLED:
         measure.cancel_reason = comment.strip()[:300]
-    measure.updated_at = timezone.now()
-    measure.save(update_fields=["status", "cancel_reason", "updated_at"])
-    MeasureEvent.objects.create(
-        measure=measure, actor=_actor(by), field="status", old=old, new=to, comment=comment
-    )
+    _save_change(measure, by, ["status", "cancel_reason"], old=old, new=to, comment=comment)
     return measure
 
 
@@ -105,11 +108,7 @@ def set_light(*, measure: Measure, by: Any, light: str, comment: str) -> Measure
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     old = measure.light
     measure.light, measure.light_comment = light, comment.strip()[:300]
-    measure.updated_at = timezone.now()
-    measure.save(update_fields=["light", "light_comment", "updated_at"])
-    MeasureEvent.objects.create(
-        measure=measure, actor=_actor(by), field="light", old=old, new=light, comment=comment
-    )
+    _save_change(measure, by, ["light", "light_comment"], old=old, new=light, comment=comment)
     return measure
 
 

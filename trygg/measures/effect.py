@@ -24,11 +24,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trygg.analysis.effect import PrePost, Wdd, Wdq, wdd, wdq
+from trygg.core.queries import driver_rows
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
 from trygg.measures.models import Evaluation, Measure, MeasureEvent
@@ -165,10 +166,7 @@ def window_points(
         occurred_at__lt=until,
     )
     # Straight from the cursor: two floats a row need none of Django's converters.
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        points = np.array(cursor.fetchall(), dtype=float).reshape(-1, 2)
+    points = np.array(driver_rows(queryset), dtype=float).reshape(-1, 2)
     return points[:, 0], points[:, 1]
 
 

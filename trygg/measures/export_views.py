@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from trygg.core.downloads import TABLE_TYPES, attachment, export_language
 from trygg.measures import access, exports, pages
 from trygg.partners.audit import audited_export
+from trygg.partners.models import Municipality
 from trygg.situation.exports import CSV_STYLES, csv_bytes, xlsx_bytes
 from trygg.situation.periods import PeriodError, parse_period
 
@@ -23,14 +24,21 @@ def _bad(text: str) -> HttpResponse:
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
+def _exported_from(
+    request: HttpRequest, code: str, fmt: str, types: dict[str, str]
+) -> Municipality:
+    """The municipality whose measures are downloaded, once `fmt` is one of `types` (else 404)."""
+    if fmt not in types:
+        raise Http404("No such format")
+    return access.get_board_municipality(request.user, code)
+
+
 @login_required
 @require_GET
 @audited_export
 def export_board(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The board as filtered (`?status=&owner=&area=&overdue=`), as CSV for Excel or XLSX."""
-    if fmt not in TABLE_TYPES:
-        raise Http404("No such format")
-    municipality = access.get_board_municipality(request.user, code)
+    municipality = _exported_from(request, code, fmt, TABLE_TYPES)
     with translation.override(export_language(request)):
         try:
             chosen = pages.parse_board_filter(request.GET)
@@ -53,9 +61,7 @@ def export_board(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 @audited_export
 def export_plan(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The åtgärdsplan of `?period=` (default: this year) as PDF or XLSX."""
-    if fmt not in PLAN_TYPES:
-        raise Http404("No such format")
-    municipality = access.get_board_municipality(request.user, code)
+    municipality = _exported_from(request, code, fmt, PLAN_TYPES)
     with translation.override(export_language(request)):
         key = request.GET.get("period") or str(timezone.localdate().year)
         try:

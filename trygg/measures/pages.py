@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from trygg.core.queries import narrowed
 from trygg.geo.models import Area
 from trygg.measures import access
 from trygg.measures.models import Measure, MeasureEvent
@@ -79,10 +80,7 @@ def board_queryset(
         queryset = queryset.open()
     elif chosen.status:
         queryset = queryset.filter(status=chosen.status)
-    if chosen.owner:
-        queryset = queryset.filter(responsible_id=chosen.owner)
-    if chosen.area:
-        queryset = queryset.filter(area_id=chosen.area)
+    queryset = narrowed(queryset, responsible_id=chosen.owner, area_id=chosen.area)
     if chosen.overdue:
         queryset = queryset.overdue(today)
     late = Q(status__in=Measure.OPEN, deadline__lt=today)

@@ -104,6 +104,22 @@ def _refused(form: Any, refused: MeasureRefused) -> None:
     form.add_error(field, str(refused))
 
 
+def _detail_form_posted(
+    request: HttpRequest, measure: Any, form: Any, form_name: str, change: Any, success: str
+) -> HttpResponse:
+    """Apply a form posted from the detail page; on refusal show the page again (400)."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except MeasureRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, success)
+            return redirect("measures:detail", measure_id=measure.pk)
+    context = _detail_context(request, measure, **{form_name: form})
+    return render(request, "measures/detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 def status(request: HttpRequest, measure_id: int) -> HttpResponse:
@@ -111,18 +127,14 @@ def status(request: HttpRequest, measure_id: int) -> HttpResponse:
     statuses = access.statuses_for(request.user, measure)
     if not access.may_change(request.user, measure):
         raise PermissionDenied
+
+    def change(data: dict[str, Any]) -> None:
+        change_status(measure=measure, by=request.user, to=data["to"], comment=data["comment"])
+
     form = StatusForm(request.POST, statuses=statuses)
-    if form.is_valid():
-        try:
-            change_status(measure=measure, by=request.user, to=form.cleaned_data["to"],
-                          comment=form.cleaned_data["comment"])  # fmt: skip
-        except MeasureRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The status is changed."))
-            return redirect("measures:detail", measure_id=measure.pk)
-    context = _detail_context(request, measure, status_form=form)
-    return render(request, "measures/detail.html", context, status=400)
+    return _detail_form_posted(
+        request, measure, form, "status_form", change, _("The status is changed.")
+    )
 
 
 @login_required
@@ -131,18 +143,18 @@ def light(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = access.get_measure_for(request.user, measure_id)
     if not access.may_set_light(request.user, measure):
         raise PermissionDenied
-    form = LightForm(request.POST)
-    if form.is_valid():
-        try:
-            set_light(measure=measure, by=request.user, light=form.cleaned_data["light"],
-                      comment=form.cleaned_data["comment"])  # fmt: skip
-        except MeasureRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The traffic light is set."))
-            return redirect("measures:detail", measure_id=measure.pk)
-    context = _detail_context(request, measure, light_form=form)
-    return render(request, "measures/detail.html", context, status=400)
+
+    def change(data: dict[str, Any]) -> None:
+        set_light(measure=measure, by=request.user, light=data["light"], comment=data["comment"])
+
+    return _detail_form_posted(
+        request,
+        measure,
+        LightForm(request.POST),
+        "light_form",
+        change,
+        _("The traffic light is set."),
+    )
 
 
 @login_required

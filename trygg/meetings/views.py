@@ -169,16 +169,24 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#narvaro")
 
 
+def _meeting_step(
+    request: HttpRequest, meeting_id: int, step: Any, success: str, then: str
+) -> HttpResponse:
+    """Take one step of running a meeting; on refusal say why on the meeting's page."""
+    meeting = access.get_meeting_to_run(request.user, meeting_id)
+    try:
+        step(meeting=meeting, by=request.user)
+    except actions.MeetingRefused as error:
+        return _refused(request, meeting, error)
+    messages.success(request, success)
+    return redirect(then, meeting_id=meeting.pk)
+
+
 @login_required
 @require_POST
 def redraft(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.get_meeting_to_run(request.user, meeting_id)
-    try:
-        actions.redraft_agenda(meeting=meeting, by=request.user)
-    except actions.MeetingRefused as error:
-        return _refused(request, meeting, error)
-    messages.success(request, _("The agenda is drafted anew from the latest reports."))
-    return redirect("meetings:meeting", meeting_id=meeting.pk)
+    success = _("The agenda is drafted anew from the latest reports.")
+    return _meeting_step(request, meeting_id, actions.redraft_agenda, success, "meetings:meeting")
 
 
 @login_required
@@ -191,15 +199,8 @@ def close_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.get_meeting_to_run(request.user, meeting_id)
-    try:
-        actions.close_meeting(meeting=meeting, by=request.user)
-    except actions.MeetingRefused as error:
-        return _refused(request, meeting, error)
-    messages.success(
-        request, _("The meeting is closed; each responsible organisation gets an email.")
-    )
-    return redirect("meetings:minutes", meeting_id=meeting.pk)
+    success = _("The meeting is closed; each responsible organisation gets an email.")
+    return _meeting_step(request, meeting_id, actions.close_meeting, success, "meetings:minutes")
 
 
 @login_required

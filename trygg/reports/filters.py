@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.errors import FieldError, InputRejected
+from trygg.core.queries import narrowed
 from trygg.reports.access import text_search
 from trygg.reports.intake import MAX_YEAR, MIN_YEAR
 from trygg.reports.models import Category, Report
@@ -74,14 +75,10 @@ class ReportFilter:
             queryset = queryset.filter(
                 Q(category__code__in=codes) | Q(category__group__code__in=codes)
             )
-        if self.area:
-            queryset = queryset.filter(area_id=self.area)
-        if self.organisation:
-            queryset = queryset.filter(organisation_id=self.organisation)
-        if self.source:
-            queryset = queryset.filter(source=self.source)
-        if self.status:
-            queryset = queryset.filter(status=self.status)
+        queryset = narrowed(
+            queryset, area_id=self.area, organisation_id=self.organisation,
+            source=self.source, status=self.status,
+        )  # fmt: skip
         if self.flagged is not None:
             queryset = queryset.filter(flagged_for_discussion=self.flagged)
         if self.bbox:

@@ -58,6 +58,17 @@ def _blank(*choices: tuple[str, Any]) -> list[tuple[str, Any]]:
     return [("", _("Not stated")), *choices]
 
 
+def _optional_count(label: Any) -> forms.CharField:
+    """A whole number a person may leave out; checked by the intake, not here."""
+    widget = forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})
+    return forms.CharField(label=label, required=False, widget=widget)
+
+
+def _optional_choice(label: Any, *choices: tuple[str, Any]) -> forms.ChoiceField:
+    """One of `choices`, or 'Not stated'."""
+    return forms.ChoiceField(label=label, choices=_blank(*choices), required=False)
+
+
 class _OrganisationMixin:
     """An organisation choice, shown only to people in several organisations."""
 
@@ -89,29 +100,15 @@ class ReportForm(_OrganisationMixin, forms.Form):
     lat = forms.CharField(required=False)
     lon = forms.CharField(required=False)
     address = forms.CharField(label=_("Address or place"), required=False, max_length=200)
-    place_type = forms.ChoiceField(
-        label=_("Type of place"), choices=_blank(*Report.PlaceType.choices), required=False
+    place_type = _optional_choice(_("Type of place"), *Report.PlaceType.choices)
+    persons = _optional_count(_("Approximate number of persons"))
+    creates_insecurity = _optional_choice(
+        _("Does it create insecurity?"), *Report.Assessment.choices
     )
-    persons = forms.CharField(
-        label=_("Approximate number of persons"),
-        required=False,
-        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    reported_to_police = _optional_choice(
+        _("Reported to the police?"), ("yes", _("Yes")), ("no", _("No"))
     )
-    creates_insecurity = forms.ChoiceField(
-        label=_("Does it create insecurity?"),
-        choices=_blank(*Report.Assessment.choices),
-        required=False,
-    )
-    reported_to_police = forms.ChoiceField(
-        label=_("Reported to the police?"),
-        choices=_blank(("yes", _("Yes")), ("no", _("No"))),
-        required=False,
-    )
-    damage_cost_sek = forms.CharField(
-        label=_("Damage cost (SEK)"),
-        required=False,
-        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
-    )
+    damage_cost_sek = _optional_count(_("Damage cost (SEK)"))
     description = forms.CharField(
         label=_("Note"),
         required=False,

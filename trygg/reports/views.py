@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -175,6 +176,14 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     return render(request, "reports/detail.html", context)
 
 
+def _report_if(may: Callable[[Any, Report], bool], request: HttpRequest, report_id: str) -> Report:
+    """The report, if `may` lets the person act on it (404 if not visible, 403 if not allowed)."""
+    report = access.get_report_for(request.user, report_id)
+    if not may(request.user, report):
+        raise PermissionDenied
+    return report
+
+
 def _done(request: HttpRequest, report: Report, change: Any, success: str) -> HttpResponse:
     """Run `change`; say how it went on the report's page, where the person came from."""
     try:
@@ -193,9 +202,7 @@ def _done(request: HttpRequest, report: Report, change: Any, success: str) -> Ht
 @require_POST
 def change_status(request: HttpRequest, report_id: str) -> HttpResponse:
     """A coordinator reviews, closes or (un)flags; the reporter withdraws his own."""
-    report = access.get_report_for(request.user, report_id)
-    if not access.may_change(request.user, report):
-        raise PermissionDenied
+    report = _report_if(access.may_change, request, report_id)
     flagged = {"yes": True, "no": False}.get(request.POST.get("flagged", ""))
 
     def change() -> None:
@@ -210,9 +217,7 @@ def change_status(request: HttpRequest, report_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_comment(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = access.get_report_for(request.user, report_id)
-    if not access.handles(request.user, report):
-        raise PermissionDenied
+    report = _report_if(access.handles, request, report_id)
     text, internal = request.POST.get("text", ""), request.POST.get("internal") == "on"
 
     def change() -> None:
@@ -224,9 +229,7 @@ def add_comment(request: HttpRequest, report_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def link_measure(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = access.get_report_for(request.user, report_id)
-    if not access.handles(request.user, report):
-        raise PermissionDenied
+    report = _report_if(access.handles, request, report_id)
     chosen = request.POST.get("measure", "")
     measure = (
         access.linkable_measures(request.user, report).filter(pk=chosen).first()
@@ -263,9 +266,7 @@ def report_photo(request: HttpRequest, report_id: str) -> FileResponse:
 @login_required
 def correct(request: HttpRequest, report_id: str) -> HttpResponse:
     """The reporter corrects his own report within the edit window; the earlier version is kept."""
-    report = access.get_report_for(request.user, report_id)
-    if not access.owns(request.user, report):
-        raise PermissionDenied
+    report = _report_if(access.owns, request, report_id)
     if not access.may_amend(request.user, report, timezone.now()):
         messages.error(request, _("The report can no longer be changed."))
         return redirect("reports:detail", report_id=report.pk)

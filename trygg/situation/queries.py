@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db import connections
 from django.db.models import Sum
 
+from trygg.core.queries import driver_rows
 from trygg.reports.access import reports_for_statistics
 from trygg.reports.models import Category, DailyCount, Report
 from trygg.situation.periods import local_bounds
@@ -127,10 +127,7 @@ def period_events(
     # The rows as the driver returns them: a week at 10M reports holds ~25,000,
     # and Django's converters plus a zone conversion per value cost ~15 µs a row,
     # more than the query. The times are converted below for the whole array.
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = driver_rows(queryset)
     x, y, began, ended = zip(*rows, strict=True) if rows else ((), (), (), ())
     zone = ZoneInfo(settings.TIME_ZONE)
     return PeriodEvents(

@@ -84,8 +84,19 @@ def _period(source: Any) -> Period:
     return parse_period(source.get("period", ""))
 
 
+def _coordinated_period(request: HttpRequest, code: str, query: Any) -> tuple[Municipality, Period]:
+    """The partnership a coordinator (un)publishes for, then the period `query` names."""
+    return _coordinated(request, code), _period(query)
+
+
 def _page_of(code: str, period: Period) -> str:
     return reverse("situation:page", args=[code]) + "?" + urlencode({"period": period.key})
+
+
+def _publishing_context(municipality: Municipality, period: Period, **more: Any) -> dict[str, Any]:
+    """What every (un)publishing page shows: whose period, which one, and the way back."""
+    back = _page_of(municipality.code, period)
+    return {"municipality": municipality, "period": period, "back": back, **more}
 
 
 @login_required
@@ -93,21 +104,18 @@ def _page_of(code: str, period: Period) -> str:
 @_refuses_bad_period
 def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
     """What publishing `period` would show, beside the partnership's numbers, and a button."""
-    municipality = _coordinated(request, code)
-    period = _period(request.GET)
+    municipality, period = _coordinated_period(request, code, request.GET)
     public = public_version(municipality, period)
     partnership = picture_for(municipality, period, ())
     inside = {a.name: a.total.current for a in partnership.areas if a.area_id}
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "data": public,
-        "rows": [(area, inside.get(area["name"], 0)) for area in public["areas"]],
-        "partnership_total": partnership.total.current,
-        "digest": digest(public),
-        "refusal": refusal(municipality, period, timezone.localdate()),
-        "back": _page_of(code, period),
-    }
+    context = _publishing_context(
+        municipality, period,
+        data=public,
+        rows=[(area, inside.get(area["name"], 0)) for area in public["areas"]],
+        partnership_total=partnership.total.current,
+        digest=digest(public),
+        refusal=refusal(municipality, period, timezone.localdate()),
+    )  # fmt: skip
     return render(request, "situation/publish_preview.html", context)
 
 
@@ -116,8 +124,7 @@ def publish_preview(request: HttpRequest, code: str) -> HttpResponse:
 @_refuses_bad_period
 def publish(request: HttpRequest, code: str) -> HttpResponse:
     """Publish the previewed numbers of a period: coordinators only."""
-    municipality = _coordinated(request, code)
-    period = _period(request.POST)
+    municipality, period = _coordinated_period(request, code, request.POST)
     try:
         publish_period(
             municipality=municipality,
@@ -138,17 +145,11 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
 @_refuses_bad_period
 def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
     """Are you sure? Withdrawing is for good: the period can never be published again."""
-    municipality = _coordinated(request, code)
-    period = _period(request.GET)
+    municipality, period = _coordinated_period(request, code, request.GET)
     publication = publication_of(municipality, period.key)
     if publication is None or publication.is_withdrawn:
         raise Http404("Not published")
-    context = {
-        "municipality": municipality,
-        "period": period,
-        "publication": publication,
-        "back": _page_of(code, period),
-    }
+    context = _publishing_context(municipality, period, publication=publication)
     return render(request, "situation/unpublish_confirm.html", context)
 
 
@@ -157,8 +158,7 @@ def unpublish_confirm(request: HttpRequest, code: str) -> HttpResponse:
 @_refuses_bad_period
 def unpublish(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw a published period: coordinators only; the record of it stays."""
-    municipality = _coordinated(request, code)
-    period = _period(request.POST)
+    municipality, period = _coordinated_period(request, code, request.POST)
     try:
         unpublish_period(municipality=municipality, period=period, by=request.user)
     except PublicationRefused as refused:

@@ -284,6 +284,7 @@ def _columns(
         "sharing": rng.choice(SHARING[0], n, p=SHARING[1]),
         "source": rng.choice(SOURCES[0], n, p=SOURCES[1]),
         "status": np.where(days < recent_from, "closed", "received"),
+        "flagged_for_discussion": np.zeros(n, dtype=bool),
     }
 
 
@@ -323,6 +324,7 @@ COLUMNS = [
     "occurred_at", "occurred_to", "reported_at", "lat", "lon", "x", "y", "h3_cell", "area_id",
     "address", "place_type", "persons", "creates_insecurity", "description",
     "reported_to_police", "damage_cost_sek", "sharing", "source", "status", "photo",
+    "flagged_for_discussion",
 ]  # fmt: skip
 NULL_IF = {"reporter_id": -1, "occurred_to": -1, "area_id": 0, "persons": -1}
 EMPTY = ("client_id", "address", "creates_insecurity", "photo")

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 from io import StringIO
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from trygg.demo import places
 from trygg.demo.people import USERS
 from trygg.demo.synth import generate, scene
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
+from trygg.measures.models import Measure, MeasureEvent
+from trygg.meetings.models import Meeting
 from trygg.partners.models import Membership, Municipality, Organisation
 from trygg.reports.models import Report
 
@@ -31,7 +35,8 @@ def run_demo() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = (Municipality, Organisation, User, Membership, Area, Report)
+    models = (Municipality, Organisation, User, Membership, Area, Report, Meeting, Measure,
+              MeasureEvent)  # fmt: skip
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -71,6 +76,7 @@ class DemoTests(TestCase):
         self.assertEqual(counts(), self.first)
         self.assertEqual(sorted(Area.objects.values_list("updated_at", flat=True)), self.stamps)
         self.assertIn("0 reports created", self.second_output)
+        self.assertIn(" 0 measures created", self.second_output)
 
     def test_it_is_deterministic(self):
         geo = places.build_geography()
@@ -81,6 +87,36 @@ class DemoTests(TestCase):
         generated = Counter(item["category"] for items in once.values() for item in items)
         stored = Counter(Report.objects.values_list("category__code", flat=True))
         self.assertEqual(stored, generated)
+
+    def test_it_holds_a_year_of_meetings_every_other_week_and_plans_the_next(self):
+        meetings = list(Meeting.objects.filter(municipality=self.muni).order_by("held_on"))
+        self.assertEqual(len(meetings), 26)
+        self.assertEqual([m.status for m in meetings[:-1]], [Meeting.Status.HELD] * 25)
+        self.assertEqual(meetings[-1].status, Meeting.Status.PLANNED)
+        today = timezone.localdate()
+        self.assertLess(meetings[-2].held_on, today)
+        self.assertGreater(meetings[-1].held_on, today)
+        gaps = {(b.held_on - a.held_on).days for a, b in pairwise(meetings)}
+        self.assertEqual(gaps, {14})
+        self.assertTrue(all(m.attendance.exists() for m in meetings[:-1]))
+
+    def test_its_measures_cover_every_status_and_light_and_some_are_overdue(self):
+        measures = Measure.objects.filter(municipality=self.muni)
+        self.assertGreater(measures.count(), 120)
+        self.assertEqual(set(measures.values_list("status", flat=True)), set(Measure.Status.values))
+        self.assertTrue(set(Measure.Light.values) <= set(measures.values_list("light", flat=True)))
+        cancelled = measures.filter(status=Measure.Status.CANCELLED)
+        self.assertFalse(cancelled.filter(cancel_reason="").exists())
+        overdue = measures.filter(status__in=Measure.OPEN, deadline__lt=timezone.localdate())
+        self.assertTrue(overdue.exists())
+
+    def test_some_reports_are_handled_and_linked_to_measures(self):
+        reports = Report.objects.filter(municipality=self.muni)
+        self.assertTrue(reports.filter(measures__isnull=False).exists())
+        self.assertTrue(reports.filter(status=Report.Status.REVIEWED).exists())
+        self.assertTrue(reports.filter(status=Report.Status.CLOSED).exists())
+        self.assertTrue(reports.filter(flagged_for_discussion=True).exists())
+        self.assertTrue(reports.filter(comments__isnull=False).exists())
 
     def test_every_area_is_a_valid_polygon_inside_the_outline(self):
         outline = geometry_to_sweref(self.muni.boundary).buffer(1.0)  # 1 m for rounding

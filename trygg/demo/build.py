@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 
+from trygg.demo.cycle import build_cycle
 from trygg.demo.people import REPORTER_OF, ensure_people, sync
 from trygg.demo.places import DemoGeography, build_geography
 from trygg.demo.synth import DAYS, generate, scene
@@ -36,6 +37,7 @@ class DemoResult:
     areas: int
     reports_created: int
     reports_existing: int
+    measures_created: int = 0
 
 
 def ensure_municipality(geo: DemoGeography) -> Municipality:
@@ -101,4 +103,6 @@ def build_demo(*, reports: int = DEFAULT_REPORTS, seed: int = SEED, now: datetim
     sc = scene(geo.places, geo.outline_sweref, now=now, tz=ZoneInfo(settings.TIME_ZONE))
     items = generate(sc, total=reports, seed=seed)
     created, existing = store_reports(orgs, users, items, now=now)
-    return DemoResult(municipality, areas, created, existing)
+    local_today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    measures = build_cycle(municipality, orgs, users, seed=seed, today=local_today)
+    return DemoResult(municipality, areas, created, existing, measures)

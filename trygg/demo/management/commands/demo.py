@@ -32,7 +32,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         self.stdout.write(
             f"Demo {result.municipality}: {result.areas} areas, "
-            f"{result.reports_created} reports created, {result.reports_existing} already there."
+            f"{result.reports_created} reports created, {result.reports_existing} already there, "
+            f"{result.measures_created} measures created."
         )
         self.print_logins()
 

@@ -18,7 +18,7 @@ from trygg.demo.people import USERS
 from trygg.demo.synth import generate, scene
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.measures.models import Measure, MeasureEvent
+from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Membership, Municipality, Organisation
 from trygg.reports.models import Report
@@ -36,7 +36,7 @@ def run_demo() -> str:
 
 def counts() -> dict[str, int]:
     models = (Municipality, Organisation, User, Membership, Area, Report, Meeting, Measure,
-              MeasureEvent)  # fmt: skip
+              MeasureEvent, Evaluation)  # fmt: skip
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -109,6 +109,7 @@ class DemoTests(TestCase):
         self.assertFalse(cancelled.filter(cancel_reason="").exists())
         overdue = measures.filter(status__in=Measure.OPEN, deadline__lt=timezone.localdate())
         self.assertTrue(overdue.exists())
+        self.assertTrue(Evaluation.objects.filter(measure__municipality=self.muni).exists())
 
     def test_some_reports_are_handled_and_linked_to_measures(self):
         reports = Report.objects.filter(municipality=self.muni)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from trygg.measures.actions import change_status, create_measure, set_light
+from trygg.measures.effect import CannotEvaluate, Parameters, evaluate, save_evaluation
 from trygg.measures.models import Measure
 from trygg.meetings.actions import (
     add_item,
@@ -38,6 +39,7 @@ ITEMS_PER_MEETING = 3
 MEASURES_PER_ITEM = 2
 PROPOSED = 10
 HANDLED_REPORTS = 40
+EVALUATED = 8
 Status, Light = Measure.Status, Measure.Light
 
 TITLES = [
@@ -74,7 +76,21 @@ def build_cycle(
     plan_next_meeting(municipality=municipality, by=by, today=day)
     created += propose(municipality, orgs, by, rng, today=today)
     handle_reports(municipality, created, by, rng)
+    save_evaluations(created, by, today=today)
     return len(created)
+
+
+def save_evaluations(measures: list[Measure], by: Any, *, today: date) -> None:
+    """A saved effect evaluation on some finished measures with an area, as the follow-up shows."""
+    done = Measure.objects.filter(
+        pk__in=[m.pk for m in measures], status=Status.DONE, area__isnull=False
+    ).order_by("pk")
+    for measure in done[:EVALUATED]:
+        try:
+            effect = evaluate(measure, Parameters(), today=today)
+        except CannotEvaluate:
+            continue
+        save_evaluation(measure=measure, by=by, effect=effect)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from trygg.meetings.actions import (
 )
 from trygg.meetings.models import AgendaItem, Meeting
 from trygg.partners.models import Municipality
+from trygg.reports.access import visible_reports
 from trygg.reports.actions import (
     change_report_status,
     comment_on_report,
@@ -171,10 +172,11 @@ def handle_reports(
     municipality: Municipality, measures: list[Measure], by: Any, rng: random.Random
 ) -> None:
     """Some reports reviewed, commented, flagged, closed or linked to an open measure."""
+    # As the coordinator sees them (all of the municipality's), through the access rules.
     reports = list(
-        Report.objects.filter(municipality=municipality, status=Report.Status.RECEIVED).order_by(
-            "-occurred_at", "client_id"
-        )[: HANDLED_REPORTS * 5]
+        visible_reports(by)
+        .filter(municipality=municipality, status=Report.Status.RECEIVED)
+        .order_by("-occurred_at", "client_id")[: HANDLED_REPORTS * 5]
     )
     open_measures = list(
         Measure.objects.filter(pk__in=[m.pk for m in measures], status__in=Measure.OPEN).order_by(

@@ -41,6 +41,7 @@ class Home:
     overdue: int = 0
     due_soon: int = 0
     next_meeting: NextMeeting | None = None
+    many_municipalities: bool = False  # name the municipality of each rising item
 
 
 def home_for(user: Any, today: date) -> Home:
@@ -51,6 +52,7 @@ def home_for(user: Any, today: date) -> Home:
     municipalities = list(
         Municipality.objects.defer("boundary").filter(pk__in=standing_of(user).municipality_ids)
     )
+    home.many_municipalities = len(municipalities) > 1
     _add_new_reports(home, user)
     for municipality in municipalities:
         period = default_period(municipality.meeting_cadence, today)

@@ -21,7 +21,15 @@ areas, the real taxonomy, 8 years of history, then the rollup). Measured (warm:
   in a loop; `equal` when the ranked slots (weights to 0.01), cells, areas and
   check-ins agree. (The Gi* verdict per cell is not recomputed by hand.)
 
-Targets: effect and presence each under 500 ms at 1M reports.
+- cycle_board_<db>_<N>: the measures board's read model as the view runs it
+  (`trygg.measures.pages.board_queryset` sliced to BOARD_LIMIT, then
+  `board_rows`) for a coordinator, over --measures (default 10,000) measures in
+  every status with areas, owners and deadlines. Reference, timed once: every
+  measure of the municipality through the ORM, each responsible organisation and
+  area fetched one at a time, sorted overdue first in Python; `equal` when the
+  rows are the same.
+
+Targets: effect and presence each under 500 ms at 1M reports; the board under 200 ms.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/situation.py: Django setup, timing and the child-process runner.
 import situation as situation_bench
 
-TARGET_MS = {"effect": 500.0, "presence": 500.0}
+TARGET_MS = {"effect": 500.0, "presence": 500.0, "board": 200.0}
 WEEKS, BUFFER_M, PRESENCE_WEEKS = 12, 500.0, 8
 HOUR, WEEK = 3600, 7 * 24 * 3600
 
@@ -179,6 +187,57 @@ def reference_presence(municipality: Any, today: date) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def bench_measures(municipality: Any, n: int, today: date) -> Any:
+    """`n` measures spread over statuses, owners, areas and deadlines; returns a coordinator.
+
+    (The effect bench's measure has no deadline: see `reference_board` for its place.)"""
+    from django.contrib.auth.models import User
+
+    from trygg.geo.models import Area
+    from trygg.measures.models import Measure
+    from trygg.partners.models import Membership, Organisation, Role
+
+    owners = list(Organisation.objects.filter(municipality=municipality).order_by("pk"))
+    areas = [None, *Area.objects.filter(municipality=municipality).order_by("pk").only("pk")]
+    statuses, lights = Measure.Status.values, ["", *Measure.Light.values]
+    Measure.objects.bulk_create(
+        [Measure(municipality=municipality, title=f"Bench measure {i}", kind="situational",
+                 responsible=owners[i % len(owners)], area=areas[i % len(areas)],
+                 status=statuses[i % len(statuses)], light=lights[i % len(lights)],
+                 deadline=today + timedelta(days=i % 365 - 180))
+         for i in range(n)],
+        batch_size=2000,
+    )  # fmt: skip
+    user = User.objects.get_or_create(username="bench-cycle-coordinator")[0]
+    Membership.objects.get_or_create(user=user, organisation=owners[0], role=Role.COORDINATOR)
+    return user
+
+
+def reference_board(municipality: Any, today: date) -> list[dict[str, Any]]:
+    """The board the straightforward way: every measure, its owner and area one query each."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from trygg.measures.models import Measure
+    from trygg.measures.pages import BOARD_LIMIT, light_text
+
+    statuses = dict(Measure.Status.choices)
+    # ORDER BY deadline puts a missing one first on SQLite and last on PostgreSQL.
+    missing = date.min if connection.vendor == "sqlite" else date.max
+    rows = []
+    for m in Measure.objects.filter(municipality=municipality):
+        late = m.status in Measure.OPEN and m.deadline is not None and m.deadline < today
+        area = m.area.name if m.area_id else ""
+        rows.append(((0 if late else 1, m.deadline or missing, m.pk), {
+            "id": m.pk, "url": reverse("measures:detail", args=[m.pk]), "title": m.title,
+            "status": m.status, "status_label": str(statuses[m.status]),
+            "responsible": m.responsible.name, "area": area, "deadline": m.deadline,
+            "light": m.light or "none", "light_label": light_text(m.light), "overdue": late,
+        }))  # fmt: skip
+    rows.sort(key=lambda r: r[0])
+    return [row for _, row in rows[:BOARD_LIMIT]]
+
+
 def plan_summary(found: Any) -> dict[str, Any]:
     return {
         "slots": [(s.weekday, s.hour, s.weight, s.checkins) for s in found.slots],
@@ -241,12 +300,33 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         equal=same_plan(found, reference_plan), events=run_presence().n_events,
         target_ms=TARGET_MS["presence"],
     ))  # fmt: skip
+    out.append(measure_board(municipality, args, tag, today))
     return out
+
+
+def measure_board(municipality: Any, args: argparse.Namespace, tag: str, today: date) -> Any:
+    from trygg.measures import pages
+
+    coordinator = bench_measures(municipality, args.measures, today)
+
+    def run_board() -> list[dict[str, Any]]:
+        chosen = pages.BoardFilter()
+        queryset = pages.board_queryset(coordinator, municipality, chosen, today)
+        return pages.board_rows(list(queryset[: pages.BOARD_LIMIT]), today)
+
+    board_ms = situation_bench._median_ms(run_board, warm=3, repeat=args.repeat)
+    started = time.perf_counter()
+    reference = reference_board(municipality, today)
+    ref_ms = (time.perf_counter() - started) * 1000
+    return situation_bench.result(
+        f"cycle_board_{tag}", board_ms, "ms", ref_ms, equal=run_board() == reference,
+        measures=args.measures, target_ms=TARGET_MS["board"],
+    )  # fmt: skip
 
 
 def child_command(args: argparse.Namespace) -> list[str]:
     return [sys.executable, __file__, "--db", "env", "--json", "--reports", str(args.reports),
-            "--repeat", str(args.repeat)]  # fmt: skip
+            "--repeat", str(args.repeat), "--measures", str(args.measures)]  # fmt: skip
 
 
 def main() -> None:
@@ -256,6 +336,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--measures", type=int, default=10_000)
     args = parser.parse_args()
     if args.db == "env":
         results = measure(args)

@@ -65,8 +65,12 @@ class HomePageTests(TryggTestCase):
         Report.objects.filter(pk=report.pk).update(reported_at=received)
 
     def page_of(self, user: User) -> str:
-        sign_in(self.client, user)
+        # Their previous visit was two days ago; logging in now moves last_login to
+        # now (as Django does), and the page must still count from two days ago.
         User.objects.filter(pk=user.pk).update(last_login=self.last_visit)
+        user.refresh_from_db()
+        sign_in(self.client, user)
+        self.assertGreater(User.objects.get(pk=user.pk).last_login, self.last_visit)
         response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="sv")
         self.assertEqual(response.status_code, 200)
         page = response.content.decode()

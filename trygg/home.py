@@ -2,8 +2,8 @@
 
 Counts and names of areas and categories only: the home page shows no report
 or measure free text at all, so it cannot leak another organisation's words.
-"New" reports are those received after `user.last_login`, which Django sets
-at each login: simple, and said so on the page.
+"New" reports are those received since the person's previous login
+(`partners.visits.previous_visit`), said so on the page.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ class Home:
     many_municipalities: bool = False  # name the municipality of each rising item
 
 
-def home_for(user: Any, today: date) -> Home:
-    """The home page of `user` on `today`."""
-    home = Home(since=user.last_login)
+def home_for(user: Any, today: date, since: datetime | None = None) -> Home:
+    """The home page of `user` on `today`; "new" means after `since` (their previous visit)."""
+    home = Home(since=since)
     if not standing_of(user).is_member:
         return home
     municipalities = list(

@@ -8,8 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from trygg.home import home_for
+from trygg.partners.visits import previous_visit
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"home": home_for(request.user, timezone.localdate())})
+    since = previous_visit(request)
+    return render(
+        request, "home.html", {"home": home_for(request.user, timezone.localdate(), since)}
+    )

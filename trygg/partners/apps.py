@@ -8,4 +8,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from trygg.partners import signals  # noqa: F401  (connects the audit receivers)
+        from trygg.partners import (
+            signals,  # noqa: F401  (connects the audit receivers)
+            visits,
+        )
+
+        visits.connect()

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trygg.partners.context.partnership",
+                "trygg.meetings.context.meetings_menu",
             ],
         },
     },

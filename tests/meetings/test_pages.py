@@ -176,3 +176,11 @@ class MinutesTests(TryggTestCase):
         for user in (self.w.sara, self.w.greta, self.w.adam, self.w.karl, self.w.erik):
             with self.subTest(user=user.username):
                 self.assertEqual(self.minutes(user, "").status_code, 404)
+
+
+class MeetingsMenuTests(TryggTestCase):
+    def test_the_menu_offers_meetings_to_those_who_run_or_read_them_only(self):
+        for person, shown in [("anna", True), ("sara", True), ("karl", False)]:
+            sign_in(self.client, getattr(self.w, person))
+            page = self.client.get("/").content.decode()
+            self.assertEqual('href="/moten/"' in page, shown, person)

@@ -17,14 +17,19 @@ SKIPPED_DIRS = {".git", ".venv", "var", "__pycache__", "node_modules", "bench/ou
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".cfg", ".txt", ".html", ".js", ".css", ".sh", ".conf"}
 TEXT_NAMES = {"Makefile", "run", ".gitignore"}
 
+# The folder the project's workspace keeps beside a checkout, and the workspace root of
+# the development machines: a tracked file naming either works only where it was written.
+WORKSPACE_FOLDER = "sha" + "red"
+WORKSPACE_ROOT = "wo" + "rk"
+SEP = r"[/\\]"
 OUTSIDE = re.compile(
     "|".join(
         [
-            re.escape("..") + r"[/\\]" + "shared",  # ../shared
-            "shared" + r"[/\\]" + "(data|research)",  # shared/data, shared/research
-            re.escape("/" + "work" + "/"),  # the workspace root of the dev machines
+            re.escape("..") + SEP + WORKSPACE_FOLDER,  # the folder beside the checkout
+            WORKSPACE_FOLDER + SEP + "(data|research)",  # its data and research folders
+            re.escape("/" + WORKSPACE_ROOT + "/"),
             r"parents\[\d\]\s*/\s*\"\.\.\"",  # Path(...).parents[N] / ".."
-            r"\"\.\.\"\s*/\s*\"shared\"",
+            r"\"\.\.\"\s*/\s*\"" + WORKSPACE_FOLDER + r"\"",
         ]
     )
 )
@@ -64,9 +69,9 @@ class SelfContainedTests(SimpleTestCase):
 
     def test_the_checker_would_catch_a_path_beside_the_checkout(self):
         for line in [
-            'DATA = Path(__file__).parents[2] / ".." / "shared" / "data"',
-            "see ../shared/STYLE.md",
-            "read " + "/" + "work" + "/" + "shared" + "/" + "data" + "/places.csv",
+            f'DATA = Path(__file__).parents[2] / ".." / "{WORKSPACE_FOLDER}" / "data"',
+            f"see ../{WORKSPACE_FOLDER}/STYLE.md",
+            f"read /{WORKSPACE_ROOT}/{WORKSPACE_FOLDER}/data/places.csv",
         ]:
             self.assertRegex(line, OUTSIDE)
 

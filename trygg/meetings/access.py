@@ -69,11 +69,14 @@ def get_municipality_for(user: Any, code: str) -> Municipality:
     return municipality
 
 
+def minutes_municipality_ids(user: Any) -> list[int]:
+    """Ids of the member municipalities whose meetings the user runs or reads."""
+    return [m for m in standing_of(user).municipality_ids if reads_minutes(user, m)]
+
+
 def meeting_municipalities(user: Any) -> list[Municipality]:
     """The municipalities whose meetings the user runs or reads, by name."""
-    standing = standing_of(user)
     municipalities = Municipality.objects.defer("boundary")
-    if not standing.is_superuser:
-        ids = [m for m in standing.municipality_ids if reads_minutes(user, m)]
-        municipalities = municipalities.filter(pk__in=ids)
+    if not standing_of(user).is_superuser:
+        municipalities = municipalities.filter(pk__in=minutes_municipality_ids(user))
     return list(municipalities.order_by("name"))

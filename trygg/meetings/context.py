@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from trygg.meetings.access import reads_minutes
+from trygg.meetings.access import minutes_municipality_ids
 from trygg.partners.access import standing_of
 
 
@@ -14,6 +14,6 @@ def meetings_menu(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"shows_meetings": False}
-    standing = standing_of(user)
-    shown = standing.is_superuser or any(reads_minutes(user, m) for m in standing.municipality_ids)
+    # No query: the standing is already loaded for the request.
+    shown = standing_of(user).is_superuser or bool(minutes_municipality_ids(user))
     return {"shows_meetings": shown}

@@ -41,7 +41,7 @@ DETAILED = {"received": "RECEIVED", "reviewed": "IN_PROCESS", "closed": "PROCESS
 def discovery(base_url: str, key_url: str) -> dict[str, Any]:
     return {
         "changeset": CHANGESET,
-        "contact": _("Ask the safety coordinator of your municipality (trygghetssamordnaren)."),
+        "contact": _("Ask the safety coordinator of your municipality."),
         "key_service": _(
             "A member of the partnership creates a personal API token at %(url)s; "
             "reports posted with it are filed for the member's organisation."

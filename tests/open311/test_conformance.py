@@ -548,3 +548,27 @@ class TokenTests(Open311TestCase):
     def test_a_token_nobody_was_given_is_404(self):
         self.assert_error(self.get(f"/tokens/{self.public.pk}.json"), 404)
         self.assert_error(self.get("/tokens/nonsense.xml"), 404)
+
+
+class MoreTests(Open311TestCase):
+    def test_an_occurred_at_attribute_sets_when_it_happened(self):
+        from datetime import UTC
+
+        yesterday = (timezone.now() - timedelta(days=1)).replace(microsecond=0)
+        body = {
+            "service_code": "graffiti", "lat": "63.16", "long": "14.61", "api_key": self.karl_key,
+            "attribute[occurred_at]": yesterday.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        }  # fmt: skip
+        [answer] = json_of(self.client.post(f"{BASE}/requests.json", body))
+        self.assertEqual(Report.objects.get(pk=answer["service_request_id"]).occurred_at, yesterday)
+
+    def test_a_coordinator_without_second_factor_in_the_session_still_reads_it(self):
+        self.client.force_login(self.w.anna)  # logged in, second factor not yet given
+        self.assertEqual(self.get("/services.json").status_code, 200)
+
+    def test_updates_refuse_a_bad_date_naming_it(self):
+        response = self.get("/servicerequestupdates.json", start_date="someday")
+        self.assertIn("start_date", self.assert_error(response, 400))
+
+    def test_updates_are_not_posted_here(self):
+        self.assertEqual(self.client.post(BASE + "/servicerequestupdates.json").status_code, 405)

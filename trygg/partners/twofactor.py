@@ -36,7 +36,7 @@ OPEN_VIEWS = frozenset(
     }
 )
 # Public pages and the token-authenticated API need no session at all.
-OPEN_NAMESPACES = frozenset({"public", "api-v1"})
+OPEN_NAMESPACES = frozenset({"public", "api-v1", "open311"})
 
 
 class RequireTwoFactorMiddleware:

@@ -29,7 +29,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -390,3 +391,85 @@ def digest_choices(user: Any) -> list[tuple[Organisation, bool]]:
         )
     )
     return [(o, o.pk in subscribed) for o in organisations]
+
+
+# Public feeds (Open311, trygg/open311): reports their organisation shared as
+# public aggregate, never withdrawn ones, and only the columns below. No free
+# text, address, photo, reporter or organisation can be read through them;
+# the position comes as SWEREF x/y for the caller to round to the public grid.
+PUBLIC_COLUMNS = (
+    "pk", "municipality_id", "category_id", "status", "reported_at", "updated", "x", "y",
+)  # fmt: skip
+PUBLIC_FILTERS = frozenset(
+    {"pk", "municipality", "municipality_id", "category", "category_id", "status"}
+    | {"reported_at", "updated", "x", "y"}
+)
+# What changes a public report as the public sees it: its status or a correction.
+PUBLIC_CHANGES = (ReportEvent.What.STATUS, ReportEvent.What.CORRECTION)
+
+
+def _public_only(names: set[str], allowed: frozenset[str]) -> None:
+    if not names <= allowed:
+        raise ValueError(f"Not for public reads: {sorted(names - allowed)}")
+
+
+def public_reports(*rules: Q, **filters: Any) -> QuerySet[Report]:
+    """PUBLIC_COLUMNS of every public report matching `rules` and `filters`, as dicts.
+
+    `updated` is the time of the last public change (status or correction), or
+    when the report came in. `rules` are Q objects over PUBLIC_FILTERS only.
+    """
+    names = {key.split("__")[0] for key in filters}
+    for rule in rules:
+        names |= {key.split("__")[0] for key in _q_keys(rule)}
+    _public_only(names, PUBLIC_FILTERS)
+    last_change = (
+        ReportEvent.objects.filter(report_id=OuterRef("pk"), what__in=PUBLIC_CHANGES)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Report.objects.filter(sharing=Report.Sharing.PUBLIC)
+        .exclude(status=Report.Status.WITHDRAWN)
+        .annotate(updated=Coalesce(Subquery(last_change), F("reported_at")))
+        .filter(*rules, **filters)
+        .values(*PUBLIC_COLUMNS)
+    )
+
+
+def _q_keys(rule: Q) -> list[str]:
+    keys: list[str] = []
+    for child in rule.children:
+        keys += _q_keys(child) if isinstance(child, Q) else [child[0]]
+    return keys
+
+
+def public_status_changes(
+    *, municipality_id: int | None = None, report_ids: Any = None, **filters: Any
+) -> QuerySet[ReportEvent]:
+    """Status changes of public reports as dicts: id, report, when, from, to. No actor.
+
+    `municipality_id` and `report_ids` (ids, or a queryset of them) narrow the
+    reports; `filters` apply to the change (`at__gte`, …).
+    """
+    _public_only({key.split("__")[0] for key in filters}, frozenset({"at", "pk"}))
+    public = Report.objects.filter(sharing=Report.Sharing.PUBLIC).exclude(
+        status=Report.Status.WITHDRAWN
+    )
+    if municipality_id is not None:
+        public = public.filter(municipality_id=municipality_id)
+    if report_ids is not None:
+        public = public.filter(pk__in=report_ids)
+    return (
+        ReportEvent.objects.filter(report__in=public, what=ReportEvent.What.STATUS, **filters)
+        .order_by("at", "pk")
+        .values("pk", "report_id", "at", "old", "new")
+    )
+
+
+def filed_through(source: str, report_id: Any) -> bool:
+    """True if the report exists and came in through `source` (an Open311 token's answer)."""
+    try:
+        return Report.objects.filter(pk=report_id, source=source).exists()
+    except (ValueError, TypeError, ValidationError):
+        return False

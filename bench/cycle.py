@@ -36,8 +36,9 @@ areas, the real taxonomy, 8 years of history, then the rollup). Measured (warm:
 - cycle_agenda_cold_<db>_<N> / cycle_agenda_warm_<db>_<N>: `draft_agenda` for a
   meeting held today covering the last two weeks, over the same reports and
   measures, with the picture cache off (the fortnight's picture built anew:
-  the figure the target is about) and with the picture cached. Timed, and
-  compared with its reference, by bench/meetings.py's `agenda_timings`: the
+  the figure the target is about) and with the picture cached, each the median
+  of --repeat without warm-up runs. Timed, and compared with its reference
+  (timed once), by bench/meetings.py's `agenda_timings`: the
   measure items the straightforward way (every measure through the ORM,
   filtered and sorted in Python) and the picture's rising pairs and hot cells
   from `build_picture` called directly; `equal` when the items are exactly those.

@@ -1,8 +1,11 @@
-"""The EST cycle's reads at scale: an effect evaluation and the presence plan, beside references.
+"""The EST cycle's reads at scale, each beside a reference: effect, presence, board, agenda.
 
     python bench/cycle.py                  # 1,000,000 reports on SQLite (WAL) and PostgreSQL
     python bench/cycle.py --db sqlite      # one of them; --postgres is --db postgres
     python bench/cycle.py --json           # one JSON object per measurement per line
+    python bench/cycle.py --db sqlite --reports 100000 --measures 2000 --json --repeat 3
+
+One run prints all four of issue 11's figures at 1M reports and 10,000 measures.
 
 Each database gets the situation bench's world (bench/situation_data.py: ~20
 areas, the real taxonomy, 8 years of history, then the rollup). Measured (warm:
@@ -24,12 +27,24 @@ areas, the real taxonomy, 8 years of history, then the rollup). Measured (warm:
 - cycle_board_<db>_<N>: the measures board's read model as the view runs it
   (`trygg.measures.pages.board_queryset` sliced to BOARD_LIMIT, then
   `board_rows`) for a coordinator, over --measures (default 10,000) measures in
-  every status with areas, owners and deadlines. Reference, timed once: every
+  every status with areas, owners, lights, deadlines and follow-up dates
+  (spread over the last two years as bench/meetings.py spreads them: most of
+  those long past their deadline are closed). Reference, timed once: every
   measure of the municipality through the ORM, each responsible organisation and
   area fetched one at a time, sorted overdue first in Python; `equal` when the
   rows are the same.
+- cycle_agenda_cold_<db>_<N> / cycle_agenda_warm_<db>_<N>: `draft_agenda` for a
+  meeting held today covering the last two weeks, over the same reports and
+  measures, with the picture cache off (the fortnight's picture built anew:
+  the figure the target is about) and with the picture cached, each the median
+  of --repeat without warm-up runs. Timed, and compared with its reference
+  (timed once), by bench/meetings.py's `agenda_timings`: the
+  measure items the straightforward way (every measure through the ORM,
+  filtered and sorted in Python) and the picture's rising pairs and hot cells
+  from `build_picture` called directly; `equal` when the items are exactly those.
 
-Targets: effect and presence each under 500 ms at 1M reports; the board under 200 ms.
+Targets: agenda drafting under 1 s, effect and presence each under 500 ms at
+1M reports, the board under 200 ms (10,000 measures).
 """
 
 from __future__ import annotations
@@ -46,10 +61,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# bench/meetings.py: the agenda's timing and reference, and how its measures are spread.
+import meetings as meetings_bench
+
 # bench/situation.py: Django setup, timing and the child-process runner.
 import situation as situation_bench
 
-TARGET_MS = {"effect": 500.0, "presence": 500.0, "board": 200.0}
+TARGET_MS = {"effect": 500.0, "presence": 500.0, "board": 200.0, "agenda": 1000.0}
 WEEKS, BUFFER_M, PRESENCE_WEEKS = 12, 500.0, 8
 HOUR, WEEK = 3600, 7 * 24 * 3600
 
@@ -188,9 +206,13 @@ def reference_presence(municipality: Any, today: date) -> dict[str, Any]:
 
 
 def bench_measures(municipality: Any, n: int, today: date) -> Any:
-    """`n` measures spread over statuses, owners, areas and deadlines; returns a coordinator.
+    """`n` measures spread over statuses, owners, areas, lights and dates; returns a coordinator.
 
-    (The effect bench's measure has no deadline: see `reference_board` for its place.)"""
+    Statuses, deadlines and follow-up dates as bench/meetings.py spreads them
+    (the agenda reads the same measures). (The effect bench's measure has no
+    deadline: see `reference_board` for its place.)"""
+    import random
+
     from django.contrib.auth.models import User
 
     from trygg.geo.models import Area
@@ -199,15 +221,12 @@ def bench_measures(municipality: Any, n: int, today: date) -> Any:
 
     owners = list(Organisation.objects.filter(municipality=municipality).order_by("pk"))
     areas = [None, *Area.objects.filter(municipality=municipality).order_by("pk").only("pk")]
-    statuses, lights = Measure.Status.values, ["", *Measure.Light.values]
-    Measure.objects.bulk_create(
-        [Measure(municipality=municipality, title=f"Bench measure {i}", kind="situational",
-                 responsible=owners[i % len(owners)], area=areas[i % len(areas)],
-                 status=statuses[i % len(statuses)], light=lights[i % len(lights)],
-                 deadline=today + timedelta(days=i % 365 - 180))
-         for i in range(n)],
-        batch_size=2000,
-    )  # fmt: skip
+    lights = ["", *Measure.Light.values]
+    rng = random.Random(11)
+    measures = [meetings_bench._one(rng, municipality, owners, i, today) for i in range(n)]
+    for i, one in enumerate(measures):
+        one.area, one.light = areas[i % len(areas)], lights[i % len(lights)]
+    Measure.objects.bulk_create(measures, batch_size=2000)
     user = User.objects.get_or_create(username="bench-cycle-coordinator")[0]
     Membership.objects.get_or_create(user=user, organisation=owners[0], role=Role.COORDINATOR)
     return user
@@ -301,6 +320,7 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         target_ms=TARGET_MS["presence"],
     ))  # fmt: skip
     out.append(measure_board(municipality, args, tag, today))
+    out += measure_agenda(municipality, args, tag, today)
     return out
 
 
@@ -322,6 +342,24 @@ def measure_board(municipality: Any, args: argparse.Namespace, tag: str, today: 
         f"cycle_board_{tag}", board_ms, "ms", ref_ms, equal=run_board() == reference,
         measures=args.measures, target_ms=TARGET_MS["board"],
     )  # fmt: skip
+
+
+def measure_agenda(municipality: Any, args: argparse.Namespace, tag: str, today: date) -> Any:
+    """The agenda of a meeting held today over the board's measures; bench/meetings.py times it."""
+    from trygg.meetings.models import Meeting
+
+    meeting = Meeting.objects.create(
+        municipality=municipality, held_on=today, since=today - timedelta(weeks=2)
+    )
+    timed = meetings_bench.agenda_timings(meeting, args.repeat)
+    return [
+        situation_bench.result(
+            f"cycle_agenda_{kind}_{tag}", timed[f"{kind}_ms"], "ms", timed["reference_ms"],
+            equal=timed["equal"], items=timed["items"], measures=args.measures,
+            target_ms=TARGET_MS["agenda"],
+        )
+        for kind in ("cold", "warm")
+    ]  # fmt: skip
 
 
 def child_command(args: argparse.Namespace) -> list[str]:

@@ -159,6 +159,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:list_measures": ("GET", "/api/v1/measures", (D, O, O, O, O, O, O, O)),
     "api-v1:get_measure": ("GET", "/api/v1/measures/{measure}", (D, O, O, O, O, O, H, H)),
     "api-v1:create_new_measure": ("POST", "/api/v1/measures", (D, D, D, D, O, D, I, D)),
+    "api-v1:change_measure": ("PATCH", "/api/v1/measures/{measure}", (D, O, D, D, O, D, H, H)),
     "api-v1:change_measure_status": ("POST", "/api/v1/measures/{measure}/status", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:set_measure_light": ("POST", "/api/v1/measures/{measure}/light", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:list_meetings": ("GET", "/api/v1/meetings", (D, O, O, O, O, O, O, O)),
@@ -264,9 +265,11 @@ class AccessTableTests(TryggTestCase):
             body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
             if path.endswith("/batch"):
                 body = {"reports": [body]}
-            body = self.measure_body(path) or body
-            call = self.client.post if method == "POST" else self.client.get
-            kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
+            body = self.measure_body(method, path) or body
+            call = {"POST": self.client.post, "PATCH": self.client.patch}.get(
+                method, self.client.get
+            )
+            kwargs = {"data": body, "content_type": "application/json"} if method != "GET" else {}
             response = call(path, headers=headers, **kwargs)
         else:
             if role != "anonymous":
@@ -284,10 +287,12 @@ class AccessTableTests(TryggTestCase):
             body["api_key"] = self.tokens[role]
         return {"data": body}
 
-    def measure_body(self, path: str) -> dict | None:
+    def measure_body(self, method: str, path: str) -> dict | None:
         """A change each measure operation makes, so the table tests the rule, not the shape."""
         if not path.startswith("/api/v1/measures"):
             return None
+        if method == "PATCH":
+            return {"categories": ["graffiti"]}
         if path.endswith("/status"):
             return {"to": "ongoing"}
         if path.endswith("/light"):
@@ -342,11 +347,13 @@ class AccessTableTests(TryggTestCase):
                 self.assertFalse({d for d in directives if d.startswith("max-age")})
 
     def answer_to_anna(self, method: str, path: str):
-        call = self.client.post if method == "POST" else self.client.get
+        call = {"POST": self.client.post, "PATCH": self.client.patch}.get(method, self.client.get)
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {self.tokens['anna']}"}
             body = {"category": "graffiti", "lat": 63.16, "lon": 14.61}
-            kwargs = {"data": body, "content_type": "application/json"} if method == "POST" else {}
+            if method == "PATCH":
+                body = {"categories": ["graffiti"]}
+            kwargs = {"data": body, "content_type": "application/json"} if method != "GET" else {}
             return call(path, headers=headers, **kwargs)
         sign_in(self.client, self.w.anna)
         return call(path, **self.open311_body("anna", method, path))

@@ -6,9 +6,10 @@ import pytest
 
 from tests.browser.axe import violations
 from tests.browser.test_report_flow import log_in
-from tests.world import build_world
+from tests.world import build_world, report_data
 from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
+from trygg.reports.actions import submit_report
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,10 +19,11 @@ pytestmark = [
 
 def test_the_owner_sets_yellow_by_keyboard_and_the_pages_pass_axe(page, live_server):
     world = build_world()
+    report, _ = submit_report(organisation=world.orgs["bostad"], by=world.karl, data=report_data())
     measure = create_measure(
         by=world.anna, municipality=world.ostersund, title="Belysning i gångtunneln",
         kind="situational", responsible=world.orgs["bostad"], status="decided",
-        area=world.centrum, deadline=date(2020, 1, 1),
+        area=world.centrum, deadline=date(2020, 1, 1), reports=[report],
     )  # fmt: skip
     base = live_server.url
     problems = {}
@@ -47,6 +49,16 @@ def test_the_owner_sets_yellow_by_keyboard_and_the_pages_pass_axe(page, live_ser
     assert Measure.objects.get(pk=measure.pk).light == "yellow"
     page.goto(f"{base}/atgarder/{measure.pk}/andra/")
     problems["edit"] = violations(page)
+    # The owner unlinks the report and adds a partner, by keyboard.
+    page.get_by_role("group", name="Kopplade rapporter").get_by_role("checkbox").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("group", name="Samverkanspartner").get_by_label("Vaktbolaget").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Spara").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "1 rapport bortkopplad." in page.locator(".history").inner_text()
+    assert list(measure.partners.values_list("name", flat=True)) == ["Vaktbolaget"]
     page.context.clear_cookies()
     log_in(page, base, "anna")
     page.goto(f"{base}/atgarder/kommun/2380/ny/")

@@ -7,7 +7,8 @@
   organisation's measures with the internal notes and update them: the
   status forward (decided → ongoing → done; deciding and cancelling are the
   group's, through a coordinator), the traffic light, and the fields in
-  OWNER_FIELDS. They do not create measures: the EST group decides them.
+  OWNER_FIELDS, which include the measure's categories, partners and linked
+  reports (only reports they may see). They do not create measures: the EST group decides them.
 - Partners, steering group and administrators of the municipality see every
   measure of it, read only, WITHOUT internal notes.
 - Members of a partner organisation of a measure, and reporters whose
@@ -32,7 +33,7 @@ LIST_ROLES = (Role.PARTNER, Role.STEERING, Role.COORDINATOR, Role.ADMIN)
 # What the responsible organisation's members edit; the rest is the coordinators'.
 OWNER_FIELDS = (
     "description", "responsible_person", "starts_on", "follow_up_on", "cost_sek", "outcome",
-    "internal_notes",
+    "internal_notes", "categories", "partners", "reports",
 )  # fmt: skip
 # The moves an owner makes on its own: forward, never deciding or cancelling.
 OWNER_MOVES = {
@@ -108,11 +109,11 @@ def statuses_for(user: Any, measure: Measure) -> tuple[str, ...]:
 
 
 def editable_fields(user: Any, measure: Measure | None, municipality_id: int) -> tuple[str, ...]:
-    """The fields `user` may edit; all of the actions' for a coordinator."""
-    from trygg.measures.actions import EDITABLE
+    """The fields and links `user` may edit; all of the actions' for a coordinator."""
+    from trygg.measures.actions import EDITABLE, LINKS
 
     if is_coordinator(user, municipality_id):
-        return EDITABLE
+        return EDITABLE + LINKS
     if measure is not None and is_owner(user, measure):
         return OWNER_FIELDS
     return ()

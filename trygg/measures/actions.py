@@ -7,6 +7,7 @@ follow-up lie, so no view or importer saves a Measure itself.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from trygg.measures.models import Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Municipality, Organisation
+from trygg.reports.access import visible_reports
+from trygg.reports.models import Category
 
 
 class MeasureRefused(ValueError):
@@ -33,6 +36,8 @@ EDITABLE = (
     "responsible_person", "starts_on", "deadline", "follow_up_on", "ordinary_work",
     "cost_sek", "outcome", "internal_notes",
 )  # fmt: skip
+# What a measure is linked to, edited as whole sets beside the fields.
+LINKS = ("categories", "partners", "reports")
 
 
 @transaction.atomic
@@ -113,8 +118,20 @@ def set_light(*, measure: Measure, by: Any, light: str, comment: str) -> Measure
 
 
 @transaction.atomic
-def update_measure(*, measure: Measure, by: Any, **changes: Any) -> Measure:
-    """Change editable fields; one history entry per field that really changed."""
+def update_measure(
+    *,
+    measure: Measure,
+    by: Any,
+    categories: Any = None,
+    partners: Any = None,
+    reports: Any = None,
+    **changes: Any,
+) -> Measure:
+    """Change editable fields and, when given, the linked sets: one history entry per change.
+
+    `categories`, `partners` and `reports` are each the whole new set (None
+    leaves it as it is); see set_categories, set_partners, set_linked_reports.
+    """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -134,6 +151,12 @@ def update_measure(*, measure: Measure, by: Any, **changes: Any) -> Measure:
         measure.save()
         for event in events:
             event.save()
+    if categories is not None:
+        set_categories(measure=measure, by=by, categories=categories)
+    if partners is not None:
+        set_partners(measure=measure, by=by, partners=partners)
+    if reports is not None:
+        set_linked_reports(measure=measure, by=by, reports=reports)
     return measure
 
 
@@ -153,9 +176,93 @@ def _text(value: Any) -> str:
     return str(getattr(value, "pk", value))
 
 
+def _keys(values: Any, attribute: str) -> set[Any]:
+    """The keys of objects or of bare keys: a Category or its code, an Organisation or its id."""
+    return {getattr(value, attribute, value) for value in values}
+
+
+def _record_link(measure: Measure, by: Any, field: str, removed: str, added: str) -> None:
+    """A link change: `old` holds what was removed, `new` what was added."""
+    Measure.objects.filter(pk=measure.pk).update(updated_at=timezone.now())
+    MeasureEvent.objects.create(measure=measure, actor=_actor(by), field=field,
+                                old=removed, new=added)  # fmt: skip
+
+
+@transaction.atomic
+def set_categories(*, measure: Measure, by: Any, categories: Any) -> Measure:
+    """The measure's target categories become `categories` (objects or codes)."""
+    codes = _keys(categories, "code")
+    found = list(Category.objects.filter(code__in=codes))
+    if len(found) != len(codes):
+        raise MeasureRefused(_("Choose one of the list."), "categories")
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    current = {c.code: c for c in measure.categories.all()}
+    added = [c for c in found if c.code not in current]
+    removed = [c for code, c in current.items() if code not in codes]
+    if added or removed:
+        measure.categories.remove(*removed)
+        measure.categories.add(*added)
+        _record_link(measure, by, "categories", " ".join(sorted(c.code for c in removed)),
+                     " ".join(sorted(c.code for c in added)))  # fmt: skip
+    return measure
+
+
+@transaction.atomic
+def set_partners(*, measure: Measure, by: Any, partners: Any) -> Measure:
+    """The measure's partners become `partners` (organisations or their ids) of its municipality."""
+    try:
+        ids = {int(pk) for pk in _keys(partners, "pk")}
+    except (TypeError, ValueError):
+        raise MeasureRefused(_("Choose one of the list."), "partners") from None
+    found = list(Organisation.objects.filter(pk__in=ids, municipality_id=measure.municipality_id))
+    if len(found) != len(ids):
+        raise MeasureRefused(_("Choose one of the list."), "partners")
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    current = {o.pk: o for o in measure.partners.all()}
+    added = [o for o in found if o.pk not in current]
+    removed = [o for pk, o in current.items() if pk not in ids]
+    if added or removed:
+        measure.partners.remove(*removed)
+        measure.partners.add(*added)
+        # Names, not ids: the history reads the same after an organisation is gone.
+        _record_link(measure, by, "partners", ", ".join(sorted(o.name for o in removed)),
+                     ", ".join(sorted(o.name for o in added)))  # fmt: skip
+    return measure
+
+
+def _report_ids(reports: Any) -> set[uuid.UUID]:
+    try:
+        return {uuid.UUID(str(pk)) for pk in _keys(reports, "pk")}
+    except ValueError:
+        raise MeasureRefused(_("A report id is 36 characters."), "reports") from None
+
+
+@transaction.atomic
+def set_linked_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
+    """The reports linked to the measure, among those `by` may see, become `reports`.
+
+    Only reports `by` may see (trygg.reports.access) are linked; an id of any
+    other is refused exactly like one that does not exist, so nothing leaks.
+    Linked reports `by` may not see stay linked, whether named or not: they are
+    not his to unlink. Linking and unlinking take link_reports' path, so the
+    reporter's "det här görs" comes and goes with the link.
+    """
+    wanted = _report_ids(reports)
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    linked = set(measure.reports.values_list("pk", flat=True))
+    seen = visible_reports(by).filter(municipality_id=measure.municipality_id)
+    new = list(seen.filter(pk__in=wanted - linked).only("pk", "municipality_id"))
+    if len(new) != len(wanted - linked):
+        raise MeasureRefused(_("No report you may see in this municipality has that id."),
+                             "reports")  # fmt: skip
+    gone = list(seen.filter(pk__in=linked - wanted).values_list("pk", flat=True))
+    _change_reports(measure, by, add=new, remove=gone)
+    return measure
+
+
 @transaction.atomic
 def link_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
-    """Link reports to the measure, one history entry naming the newly linked ones.
+    """Link reports to the measure, one history entry counting the newly linked ones.
 
     Reports of another municipality are refused; ones already linked are skipped.
     """
@@ -164,11 +271,28 @@ def link_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
     if any(r.municipality_id != measure.municipality_id for r in reports):
         raise MeasureRefused(_("The report is not in the measure's municipality."), "reports")
     linked = set(measure.reports.values_list("pk", flat=True))
-    new = [r for r in reports if r.pk not in linked]
-    if new:
-        measure.reports.add(*new)
-        MeasureEvent.objects.create(
-            measure=measure, actor=_actor(by), field="reports",
-            new=" ".join(str(r.pk) for r in new),
-        )  # fmt: skip
+    _change_reports(measure, by, add=[r for r in reports if r.pk not in linked], remove=[])
     return measure
+
+
+@transaction.atomic
+def unlink_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
+    """Unlink reports (objects or ids) from the measure; ones not linked are skipped."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    linked = set(measure.reports.values_list("pk", flat=True))
+    _change_reports(measure, by, add=[], remove=list(_report_ids(reports) & linked))
+    return measure
+
+
+def _change_reports(measure: Measure, by: Any, *, add: list[Any], remove: list[Any]) -> None:
+    """The one path reports are linked and unlinked by; the entry counts them, never says what.
+
+    A report's id is not its text, but counting is enough for the history,
+    which partners read too.
+    """
+    if not (add or remove):
+        return
+    measure.reports.remove(*remove)
+    measure.reports.add(*add)
+    _record_link(measure, by, "reports", str(len(remove)) if remove else "",
+                 str(len(add)) if add else "")  # fmt: skip

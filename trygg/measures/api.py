@@ -21,10 +21,17 @@ from trygg.core.errors import FieldError, InputRejected
 from trygg.core.schemas import ErrorOut
 from trygg.geo.models import Area
 from trygg.measures import access, pages
-from trygg.measures.actions import MeasureRefused, change_status, create_measure, set_light
+from trygg.measures.actions import (
+    MeasureRefused,
+    change_status,
+    create_measure,
+    set_light,
+    update_measure,
+)
 from trygg.measures.models import Measure
 from trygg.measures.schemas import (
     LightIn,
+    MeasureChangeIn,
     MeasureDetailOut,
     MeasureIn,
     MeasureListParams,
@@ -159,6 +166,25 @@ def _changeable(user: Any, measure_id: int) -> Measure:
     if not access.may_change(user, measure):
         raise HttpError(403, _("Only the coordinators and the responsible organisation may."))
     return measure
+
+
+@router.patch("/measures/{measure_id}", response={200: MeasureDetailOut, **WRITE})
+def change_measure(request: HttpRequest, measure_id: int, payload: MeasureChangeIn) -> HttpResponse:
+    """Set the measure's categories, partners and linked reports, each as a whole new set.
+
+    For the coordinators and the responsible organisation (else 403). Each
+    change is a history entry. 422 names the field of an unknown category
+    code, an organisation outside the municipality, or a report id you may not
+    see (answered exactly like one that does not exist).
+    """
+    measure = _changeable(request.auth, measure_id)
+    changes = payload.model_dump(exclude_none=True)
+    allowed = access.editable_fields(request.auth, measure, measure.municipality_id)
+    if set(changes) - set(allowed):
+        raise HttpError(403, _("Only the coordinators and the responsible organisation may."))
+    with _as_422():
+        update_measure(measure=measure, by=request.auth, **changes)
+    return json_response(_detail(request.auth, access.get_measure_for(request.auth, measure.pk)))
 
 
 @router.post("/measures/{measure_id}/status", response={200: MeasureDetailOut, **WRITE})

@@ -11,6 +11,9 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from trygg.geo.models import Area
@@ -21,13 +24,12 @@ from trygg.reports.models import Category, Report
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
-# The fields the form offers, in the form's order; partners, categories and reports only on create.
+# The fields the form offers, in the form's order (`linked_reports` only when editing).
 FIELD_ORDER = (
     "title", "kind", "responsible", "responsible_person", "partners", "area", "categories",
-    "reports", "cells", "cause", "description", "goal", "starts_on", "deadline", "follow_up_on",
-    "ordinary_work", "cost_sek", "outcome", "internal_notes",
+    "linked_reports", "reports", "cells", "cause", "description", "goal", "starts_on",
+    "deadline", "follow_up_on", "ordinary_work", "cost_sek", "outcome", "internal_notes",
 )  # fmt: skip
-CREATE_ONLY = ("partners", "categories", "reports")
 
 
 class MeasureForm(forms.Form):
@@ -73,31 +75,66 @@ class MeasureForm(forms.Form):
     )  # fmt: skip
 
     def __init__(
-        self, *args: Any, municipality: Municipality, allowed: tuple[str, ...], **kwargs: Any
+        self,
+        *args: Any,
+        municipality: Municipality,
+        allowed: tuple[str, ...],
+        linked: list[Report] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`linked`, when editing: the linked reports the person may see, to keep or untick."""
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.editing = linked is not None
         organisations = Organisation.objects.filter(municipality=municipality)
         self.fields["responsible"].queryset = organisations
         self.fields["partners"].queryset = organisations
         self.fields["area"].queryset = Area.objects.filter(municipality=municipality).defer(
             "geometry"
         )
-        self.fields["categories"].queryset = Category.objects.filter(is_active=True)
+        # A retired category a measure already has stays on offer, or saving would drop it.
+        current = self.initial.get("categories") or ()
+        self.fields["categories"].queryset = Category.objects.filter(
+            Q(is_active=True) | Q(pk__in=[getattr(c, "pk", c) for c in current])
+        )
+        if linked and "reports" in allowed:
+            self._offer_linked(linked)
         for name in list(self.fields):
-            if name not in allowed:
+            if name not in allowed and name != "linked_reports":
                 del self.fields[name]
+        self.order_fields(FIELD_ORDER)
 
-    def clean_reports(self) -> list[Report]:
+    def _offer_linked(self, linked: list[Report]) -> None:
+        """Linked reports as ticked boxes (category and time: never their text)."""
+        choices = [(str(r.pk), f"{r.category.name}, {_when(r.occurred_at)}") for r in linked]
+        self.fields["linked_reports"] = forms.MultipleChoiceField(
+            label=_("Linked reports"), choices=choices, required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Untick a report to unlink it."),
+        )  # fmt: skip
+        self.initial.setdefault("linked_reports", [c for c, _label in choices])
+        self.fields["reports"].label = _("Link more reports")
+
+    def clean_reports(self) -> list[Any]:
         raw = [p for p in re.split(r"[\s,;]+", self.cleaned_data["reports"]) if p]
         try:
             ids = {uuid.UUID(p) for p in raw}
         except ValueError:
             raise forms.ValidationError(_("A report id is 36 characters.")) from None
+        if self.editing:
+            return list(ids)  # the action decides which the person may link
         found = list(reports_by_id(self.municipality.pk, ids))
         if len(found) != len(ids):
             raise forms.ValidationError(_("No report of this municipality has that id."))
         return found
+
+    def clean(self) -> dict[str, Any]:
+        """When editing, the reports are the ticked linked ones and the ids added."""
+        data = super().clean()
+        kept = data.pop("linked_reports", None)
+        if self.editing and kept is not None and "reports" in data:
+            data["reports"] = [*kept, *data["reports"]]
+        return data
 
     def clean_cells(self) -> list[dict[str, float]]:
         cells = []
@@ -115,13 +152,20 @@ class MeasureForm(forms.Form):
         return cells
 
 
+def _when(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 def cells_text(cells: list[dict[str, Any]]) -> str:
     return "\n".join(f"{c['x']:g} {c['y']:g} {c['size']:g}" for c in cells)
 
 
 def initial_of(measure: Measure) -> dict[str, Any]:
-    """What the edit form shows of a stored measure."""
-    initial = {name: getattr(measure, name) for name in FIELD_ORDER if name not in CREATE_ONLY}
+    """What the edit form shows of a stored measure (linked reports come as `linked`)."""
+    skip = ("categories", "partners", "linked_reports", "reports")
+    initial = {name: getattr(measure, name) for name in FIELD_ORDER if name not in skip}
+    initial["categories"] = list(measure.categories.values_list("pk", flat=True))
+    initial["partners"] = list(measure.partners.values_list("pk", flat=True))
     initial["area"] = measure.area_id
     initial["responsible"] = measure.responsible_id
     initial["cells"] = cells_text(measure.cells)

@@ -14,12 +14,14 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trygg.core.queries import narrowed
 from trygg.geo.models import Area
 from trygg.measures import access
 from trygg.measures.models import Measure, MeasureEvent
 from trygg.partners.models import Municipality, Organisation
+from trygg.reports.models import Category
 
 OVERDUE_LISTED = 10  # the slot lists this many overdue measures, the count says the rest
 BOARD_LIMIT = 100  # rows on the board; the count, the filters and the export cover the rest
@@ -238,6 +240,10 @@ def event_sentence(event: MeasureEvent) -> str:
         }  # fmt: skip
     if event.field == "light":
         return _("Traffic light set to %(light)s.") % {"light": light_text(event.new)}
+    if event.field == "reports":
+        return _reports_sentence(event)
+    if event.field in ("categories", "partners"):
+        return _link_sentence(event)
     name = FIELD_NAMES.get(event.field, event.field)
     if event.field in NAMED:
         old, new = (_name_of(NAMED[event.field], v) for v in (event.old, event.new))
@@ -252,6 +258,44 @@ def event_sentence(event: MeasureEvent) -> str:
 
 
 NAMED: dict[str, Any] = {"area": Area, "responsible": Organisation}
+
+
+def _reports_sentence(event: MeasureEvent) -> str:
+    """How many reports were linked and unlinked: never which, nor what they say."""
+    added, removed = _count(event.new), _count(event.old)
+    parts = []
+    if added:
+        parts.append(ngettext("%(count)d report linked.", "%(count)d reports linked.", added)
+                     % {"count": added})  # fmt: skip
+    if removed:
+        parts.append(ngettext("%(count)d report unlinked.", "%(count)d reports unlinked.",
+                              removed) % {"count": removed})  # fmt: skip
+    return " ".join(parts)
+
+
+def _count(value: str) -> int:
+    """A count of reports; entries from before counting held the ids, space-separated."""
+    return int(value) if value.isdigit() else len(value.split())
+
+
+def _link_sentence(event: MeasureEvent) -> str:
+    """Which categories or partners were added and removed, by name."""
+    added, removed = event.new, event.old
+    if event.field == "categories":
+        added, removed = _category_names(added), _category_names(removed)
+        texts = (_("Categories added: %(names)s."), _("Categories removed: %(names)s."))
+    else:
+        texts = (_("Partners added: %(names)s."), _("Partners removed: %(names)s."))
+    pairs = zip(texts, (added, removed), strict=True)
+    parts = [text % {"names": names} for text, names in pairs if names]
+    return " ".join(parts)
+
+
+def _category_names(codes: str) -> str:
+    """Category codes as the names of the active language; a code no longer known as itself."""
+    wanted = codes.split()
+    names = {c.code: c.name for c in Category.objects.filter(code__in=wanted)}
+    return ", ".join(names.get(code, code) for code in wanted)
 
 
 def _name_of(model: Any, pk: str) -> str:

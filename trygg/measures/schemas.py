@@ -76,7 +76,11 @@ class MeasureOut(Schema):
 class HistoryOut(Schema):
     at: str
     actor: str | None = Field(description="Username; null for Trygg itself")
-    field: str = Field(description="created, status, light or the name of the changed field")
+    field: str = Field(
+        description="created, status, light or the name of the changed field; for categories, "
+        "partners and reports `old` holds what was removed and `new` what was added (category "
+        "codes, organisation names, a number of reports)"
+    )
     old: str
     new: str
     comment: str
@@ -123,6 +127,21 @@ class MeasureIn(Schema):
     ordinary_work: bool = False
     cost_sek: int | None = Field(None, ge=0, le=2**31 - 1)
     internal_notes: str = Field("", max_length=10_000)
+
+
+class MeasureChangeIn(Schema):
+    """The measure's links, each the whole new set; an absent or null one is left as it is."""
+
+    categories: list[str] | None = Field(None, max_length=100, description="Category codes")
+    partners: list[int] | None = Field(
+        None, max_length=100, description="Ids of partner organisations of the municipality"
+    )
+    reports: list[UUID] | None = Field(
+        None,
+        max_length=1000,
+        description="Ids of linked reports, of those you may see; linked reports you may not "
+        "see stay linked",
+    )
 
 
 class StatusIn(Schema):

@@ -22,7 +22,6 @@ from trygg.measures.actions import (
     update_measure,
 )
 from trygg.measures.forms import (
-    CREATE_ONLY,
     FIELD_ORDER,
     LightForm,
     MeasureForm,
@@ -163,10 +162,12 @@ def edit(request: HttpRequest, measure_id: int) -> HttpResponse:
     allowed = access.editable_fields(request.user, measure, measure.municipality_id)
     if not allowed:
         raise PermissionDenied
-    allowed = tuple(f for f in FIELD_ORDER if f in allowed and f not in CREATE_ONLY)
-    kwargs = {"municipality": measure.municipality, "allowed": allowed}
+    allowed = tuple(f for f in FIELD_ORDER if f in allowed)
+    linked = pages.linked_reports(request.user, measure)
+    kwargs = {"municipality": measure.municipality, "allowed": allowed, "linked": linked,
+              "initial": initial_of(measure)}  # fmt: skip
     if request.method != "POST":
-        form = MeasureForm(initial=initial_of(measure), **kwargs)
+        form = MeasureForm(**kwargs)
         return render(request, "measures/edit.html", {"measure": measure, "form": form})
     form = MeasureForm(request.POST, **kwargs)
     if form.is_valid():

@@ -130,6 +130,20 @@ def linked_reports(user: Any, measure: Measure) -> list[Any]:
     )  # fmt: skip
 
 
+def effect_links(user: Any, measure: Measure) -> list[dict[str, str]]:
+    """Links to the measure's effect pages that `user` may open (evaluate, the saved ones)."""
+    from trygg.measures import effect
+
+    links = []
+    if effect.may_evaluate(user, measure):
+        links.append({"url": reverse("measures_effect:evaluate", args=[measure.pk]),
+                      "text": _("Evaluate")})  # fmt: skip
+    if effect.may_read_evaluations(user, measure):
+        links.append({"url": reverse("measures_effect:evaluations", args=[measure.pk]),
+                      "text": _("Saved evaluations")})  # fmt: skip
+    return links
+
+
 def reminders_of(measure: Measure) -> list[Any]:
     """The reminders sent about `measure`, newest first, with their email's delivery status."""
     return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))

@@ -144,6 +144,13 @@ def effect_links(user: Any, measure: Measure) -> list[dict[str, str]]:
     return links
 
 
+def presence_url(user: Any, municipality: Municipality) -> str:
+    """The link to Planera närvaro for those who may open it, "" for the rest."""
+    if not access.may_plan_presence(user, municipality):
+        return ""
+    return reverse("measures_effect:presence", args=[municipality.code])
+
+
 def reminders_of(measure: Measure) -> list[Any]:
     """The reminders sent about `measure`, newest first, with their email's delivery status."""
     return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))

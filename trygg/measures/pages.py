@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trygg.core.queries import narrowed
 from trygg.geo.models import Area
@@ -259,7 +260,13 @@ def event_sentence(event: MeasureEvent) -> str:
         }  # fmt: skip
     if event.field == "light":
         return _("Traffic light set to %(light)s.") % {"light": light_text(event.new)}
+    if event.field in LINKS:
+        return LINKS[event.field](event)
     name = FIELD_NAMES.get(event.field, event.field)
+    if event.field in BOOLEANS:
+        return _("%(field)s changed from %(old)s to %(new)s.") % {
+            "field": str(name).capitalize(), "old": _yes_no(event.old), "new": _yes_no(event.new)
+        }  # fmt: skip
     if event.field in NAMED:
         old, new = (_name_of(NAMED[event.field], v) for v in (event.old, event.new))
         return _("%(field)s changed from “%(old)s” to “%(new)s”.") % {
@@ -273,6 +280,25 @@ def event_sentence(event: MeasureEvent) -> str:
 
 
 NAMED: dict[str, Any] = {"area": Area, "responsible": Organisation}
+BOOLEANS = ("ordinary_work",)
+
+
+def _yes_no(stored: str) -> str:
+    """A stored bool ("True"/"False") in words; never the raw Python value."""
+    return _("yes") if stored == "True" else _("no")
+
+
+def _reports_linked(event: MeasureEvent) -> str:
+    # Only the count: the ids would name reports the reader may not see.
+    n = len(event.new.split())
+    return ngettext("%(n)d report linked.", "%(n)d reports linked.", n) % {"n": n}
+
+
+def _evaluated(event: MeasureEvent) -> str:
+    return _("The effect was evaluated and the evaluation saved.")
+
+
+LINKS: dict[str, Any] = {"reports": _reports_linked, "evaluation": _evaluated}
 
 
 def _name_of(model: Any, pk: str) -> str:

@@ -95,6 +95,7 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
     def test_an_organisation_that_did_not_opt_in_gets_nothing(self):
         set_report_digest(organisation=self.w.orgs["bostad"], by=self.w.karl, on=False)
         set_report_digest(organisation=self.w.orgs["bostad2"], by=self.w.kim, on=True)
+        link_to_measure(report=self.other, by=self.w.anna, measure=self.lugnvik)
         self.send()
         [message] = self.inbox.messages
         self.assertEqual(message["To"], "kim@hyres.example")
@@ -102,6 +103,17 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
         self.assertIn("Nattvandring i Lugnvik", body)
         self.assertNotIn("Belysning i Centrum", body)
         self.assertNotIn("Vår text", body)
+
+    def test_it_names_no_measure_its_recipients_may_not_open(self):
+        # In Centrum, where Bostaden reports, but neither linked to its reports nor its own:
+        # its reporters get a 404 for the measure, so the email must not name it either.
+        cameras = self.measure("Kameror i Centrum", area=self.w.centrum)
+        sign_in(self.client, self.w.karl)
+        self.assertEqual(self.client.get(f"/atgarder/{cameras.pk}/").status_code, 404)
+        self.send()
+        body = text_of(self.inbox.messages[0])
+        self.assertIn("Belysning i Centrum", body)
+        self.assertNotIn("Kameror i Centrum", body)
 
 
 class DigestPageTests(TryggTestCase):

@@ -531,14 +531,14 @@ def _send_digest(subscription: DigestSubscription, now: datetime) -> int:
     from trygg.reports import access
 
     organisation = subscription.organisation
-    measures, linked = access.digest_measures(organisation, now)
-    recipients = sorted(
-        set(
-            Membership.objects.filter(organisation=organisation, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    readers = [
+        m.user
+        for m in Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    ]
+    measures, linked = access.digest_measures(organisation, now, readers=readers)
+    recipients = sorted({reader.email for reader in readers})
     if not measures or not recipients:
         return 0
     with translation.override("sv"):

@@ -231,6 +231,37 @@ def board_choices(municipality: Municipality) -> BoardChoices:
     return BoardChoices(owners=owners, areas=areas, statuses=statuses)
 
 
+PLAN_YEARS_BACK = 10  # the period chooser offers at most this many years before this one
+
+
+def plan_periods(municipality: Municipality, today: date) -> list[dict[str, Any]]:
+    """The åtgärdsplan's periods to choose from: each year, its halves and tertials.
+
+    From the year of the municipality's first measure (at least last year) to
+    next year; this year is chosen. Half-years are date ranges, the one kind
+    of key trygg.situation.periods has for them.
+    """
+    from django.db.models import Min
+
+    first = Measure.objects.filter(municipality=municipality).aggregate(
+        first=Min("created_at")
+    )["first"]  # fmt: skip
+    oldest = min(first.year if first else today.year, today.year - 1)
+    years = range(max(oldest, today.year - PLAN_YEARS_BACK), today.year + 2)
+    return [period for year in years for period in _year_periods(year, today.year)]
+
+
+def _year_periods(year: int, this_year: int) -> list[dict[str, Any]]:
+    named = {"year": year}
+    choices = [(str(year), _("%(year)s, whole year") % named),
+               (f"{year}-01-01..{year}-06-30", _("%(year)s, first half") % named),
+               (f"{year}-07-01..{year}-12-31", _("%(year)s, second half") % named)]  # fmt: skip
+    choices += [(f"{year}-T{n}", _("%(year)s, tertial %(n)s") % {"year": year, "n": n})
+                for n in (1, 2, 3)]  # fmt: skip
+    return [{"key": key, "label": label, "chosen": key == str(this_year)}
+            for key, label in choices]  # fmt: skip
+
+
 def history_sentences(measure: Measure) -> list[dict[str, Any]]:
     """The history as Swedish sentences (in the active language), oldest first."""
     events = measure.history.select_related("actor").order_by("at", "pk")

@@ -65,6 +65,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "choices": pages.board_choices(municipality),
         "may_create": access.may_create(request.user, municipality),
         "presence_url": pages.presence_url(request.user, municipality),
+        "plan_periods": pages.plan_periods(municipality, today),
         "query": request.GET.urlencode(),
     }
     return render(request, "measures/board.html", context, status=400 if errors else 200)

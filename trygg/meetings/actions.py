@@ -203,10 +203,21 @@ def close_meeting(*, meeting: Meeting, by: Any) -> Meeting:
         raise MeetingRefused(_("The meeting is already closed."))
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
+    _clear_discussed_flags(meeting, by)
     # The owners read Swedish whatever language the coordinator's screen is in.
     with translation.override(settings.LANGUAGE_CODE):
         _tell_owners(meeting)
     return meeting
+
+
+def _clear_discussed_flags(meeting: Meeting, by: Any) -> None:
+    """The reports this meeting listed as flagged were discussed: off the next agendas."""
+    from trygg.reports.actions import clear_discussed_flags
+
+    subjects = meeting.items.filter(kind=AgendaItem.Kind.FLAGGED).values_list("subject", flat=True)
+    ids = [s["report"] for s in subjects if isinstance(s, dict) and s.get("report")]
+    if ids:
+        clear_discussed_flags(meeting=meeting, by=by, report_ids=ids)
 
 
 def _tell_owners(meeting: Meeting) -> None:

@@ -329,6 +329,30 @@ def change_report_status(*, report: Report, by: Any, to: str, comment: str = "")
 
 
 @transaction.atomic
+def clear_discussed_flags(*, meeting: Any, by: Any, report_ids: Any) -> int:
+    """The flagged reports a held meeting listed come off the agenda; how many did.
+
+    Called as the meeting is closed (trygg.meetings.actions.close_meeting):
+    without it a flagged report would return on every later agenda. Each
+    report's history says which meeting discussed it (in `previous`, the
+    flag's context); a report flagged again later returns on the next agenda.
+    """
+    reports = list(
+        Report.objects.select_for_update()
+        .filter(pk__in=list(report_ids), municipality_id=meeting.municipality_id)
+        .filter(flagged_for_discussion=True)
+        .only("pk")
+    )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(flagged_for_discussion=False)
+    for report in reports:
+        ReportEvent.objects.create(
+            report=report, actor=_actor(by), what=ReportEvent.What.FLAG, old="true",
+            new="false", previous={"meeting": meeting.pk, "held_on": str(meeting.held_on)},
+        )  # fmt: skip
+    return len(reports)
+
+
+@transaction.atomic
 def flag_for_discussion(*, report: Report, by: Any, flagged: bool) -> Report:
     """Put the report on (or take it off) the next EST meeting's agenda."""
     report = _as_handler(report, by)

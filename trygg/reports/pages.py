@@ -504,6 +504,9 @@ def history_sentence(event: ReportEvent, titles: dict[int, str]) -> str:
         return _("%(who)s changed the status from %(old)s to %(new)s.") % values
     if event.what == what.FLAG and event.new == "true":
         return _("%(who)s flagged the report for discussion at the next meeting.") % {"who": who}
+    if event.what == what.FLAG and event.previous.get("held_on"):
+        return _("%(who)s closed the meeting of %(day)s, which discussed the report: it is off "
+                 "the agenda.") % {"who": who, "day": event.previous["held_on"]}  # fmt: skip
     if event.what == what.FLAG:
         return _("%(who)s took the report off the next meeting's agenda.") % {"who": who}
     if event.what == what.COMMENT:

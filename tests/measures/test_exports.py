@@ -103,3 +103,14 @@ class MeasureExportTests(TryggTestCase):
         for key in options:
             response = self.client.get(f"/atgarder/kommun/2380/atgardsplan.xlsx?period={key}")
             self.assertEqual(response.status_code, 200, key)
+
+    def test_the_board_export_has_the_cancel_reason_and_the_partners(self):
+        make_measure(self.w, title="Samverkan", partners=[self.w.orgs["vakt"], self.w.orgs["natt"]])
+        sign_in(self.client, self.w.anna)
+        response = self.client.get("/atgarder/kommun/2380/export.xlsx")
+        rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+        by_title = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+        self.assertEqual(by_title["Avbruten"]["Skäl att avbryta"], "Dubblett")
+        self.assertEqual(
+            by_title["Samverkan"]["Samverkanspartner"], "Nattvandring Östersund, Vaktbolaget"
+        )

@@ -152,6 +152,15 @@ def presence_url(user: Any, municipality: Municipality) -> str:
     return reverse("measures_effect:presence", args=[municipality.code])
 
 
+def minutes_url(user: Any, measure: Measure) -> str:
+    """The minutes of the meeting that decided `measure`, if `user` may read them; else ""."""
+    from trygg.meetings.access import visible_meetings
+
+    if not measure.meeting_id or not visible_meetings(user).filter(pk=measure.meeting_id).exists():
+        return ""
+    return reverse("meetings:minutes", args=[measure.meeting_id])
+
+
 def reminders_of(measure: Measure) -> list[Any]:
     """The reminders sent about `measure`, newest first, with their email's delivery status."""
     return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))

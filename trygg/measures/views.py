@@ -92,6 +92,7 @@ def _detail_context(request: HttpRequest, measure: Measure, **forms: Any) -> dic
         # Who was reminded is the owner's and the coordinators' business, like the notes.
         "reminders": pages.reminders_of(measure) if notes else [],
         "effect_links": pages.effect_links(user, measure),
+        "minutes_url": pages.minutes_url(user, measure),
         "may_edit": bool(access.editable_fields(user, measure, measure.municipality_id)),
     }
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 from django.core.management import call_command
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
 from tests.operations.test_email import MailServerMixin, run_worker
@@ -84,6 +84,13 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
         ):
             self.assertNotIn(absent, body)
         self.assertEqual(OutgoingEmail.objects.get().kind, "reports.digest")
+
+    @override_settings(SITE_URL="https://trygg.example.se")
+    def test_the_digest_links_to_each_measure_and_to_its_own_setting(self):
+        self.send()
+        body = text_of(self.inbox.messages[0]).replace("\r\n", "\n")
+        self.assertIn(f"\n  https://trygg.example.se/atgarder/{self.lighting.pk}/\n", body)
+        self.assertIn("Stäng av det här: https://trygg.example.se/rapporter/veckobrev/", body)
 
     def test_a_second_run_in_the_same_week_sends_nothing_and_opting_out_stops_it(self):
         self.send()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from trygg.core.links import absolute_url
 from trygg.geo.models import Area
 from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
@@ -262,8 +263,12 @@ def _owner_body(meeting: Meeting, owner: Organisation, measures: list[Measure]) 
             }
         else:
             line = _("- %(title)s, no deadline") % {"title": measure.title}
-        lines.append(line)
-    lines += ["", _("Open Trygg to see the measures and report how they go.")]
+        lines += [line, f"  {absolute_url('measures:detail', measure.pk)}"]
+    lines += [
+        "",
+        _("Open Trygg to see the measures and report how they go."),
+        _("The minutes: %(link)s") % {"link": absolute_url("meetings:minutes", meeting.pk)},
+    ]
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.core.errors import FieldError, InputRejected
+from trygg.core.links import absolute_url
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
 from trygg.reports.fast_insert import NewReports
@@ -592,5 +593,10 @@ def _digest_text(
             facts.append(str(measure.get_light_display()).lower())
         mark = " " + _("(answers your reports)") if measure.pk in linked else ""
         lines.append(f"- {measure.title} ({', '.join(facts)}){mark}")
-    lines += ["", _("You get this because your organisation chose the weekly digest in Trygg.")]
+        lines.append(f"  {absolute_url('measures:detail', measure.pk)}")
+    lines += [
+        "",
+        _("You get this because your organisation chose the weekly digest in Trygg."),
+        _("Turn it off here: %(link)s") % {"link": absolute_url("reports:digest")},
+    ]
     return subject, "\n".join(lines) + "\n"

@@ -161,6 +161,13 @@ def minutes_url(user: Any, measure: Measure) -> str:
     return reverse("meetings:minutes", args=[measure.meeting_id])
 
 
+def presence_coverage(measure: Measure, today: date) -> list[dict[str, Any]]:
+    """A presence measure's planned slots with the Lugnt check-ins in each since its start."""
+    from trygg.measures.presence import coverage
+
+    return coverage(measure, today)
+
+
 def reminders_of(measure: Measure) -> list[Any]:
     """The reminders sent about `measure`, newest first, with their email's delivery status."""
     return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))

@@ -93,6 +93,7 @@ def _detail_context(request: HttpRequest, measure: Measure, **forms: Any) -> dic
         "reminders": pages.reminders_of(measure) if notes else [],
         "effect_links": pages.effect_links(user, measure),
         "minutes_url": pages.minutes_url(user, measure),
+        "coverage": pages.presence_coverage(measure, timezone.localdate()),
         "may_edit": bool(access.editable_fields(user, measure, measure.municipality_id)),
     }
 

@@ -118,10 +118,11 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "measures:plan": ("GET", "/atgarder/kommun/{code}/atgardsplan.xlsx", (L, O, O, O, O, O, H, H)),
     # A measure's effect (trygg.measures.effect): its responsible organisation (the
     # police, no one in this table) and coordinators evaluate and save; partners,
-    # the steering group and administrators read saved evaluations; reporters do not.
-    "measures_effect:evaluate": ("GET", "/atgarder/{evaluated}/utvardera/", (L, D, D, D, O, D, H, H)),  # noqa: E501
-    "measures_effect:save": ("POST", "/atgarder/{evaluated}/utvardera/spara", (L, D, D, D, M, D, H, H)),  # noqa: E501
-    "measures_effect:evaluations": ("GET", "/atgarder/{evaluated}/utvarderingar/", (L, D, O, O, O, O, H, H)),  # noqa: E501
+    # the steering group and administrators read saved evaluations; a reporter who may
+    # not see the measure gets 404 (trygg.measures.access), as on its page.
+    "measures_effect:evaluate": ("GET", "/atgarder/{evaluated}/utvardera/", (L, H, D, D, O, D, H, H)),  # noqa: E501
+    "measures_effect:save": ("POST", "/atgarder/{evaluated}/utvardera/spara", (L, H, D, D, M, D, H, H)),  # noqa: E501
+    "measures_effect:evaluations": ("GET", "/atgarder/{evaluated}/utvarderingar/", (L, H, O, O, O, O, H, H)),  # noqa: E501
     # Planera närvaro: every member of the partnership; coordinators create the measure.
     "measures_effect:presence": ("GET", "/atgarder/narvaro/{code}/", (L, O, O, O, O, O, H, H)),
     "measures_effect:presence_map": ("GET", "/atgarder/narvaro/{code}/karta.geojson", (L, O, O, O, O, O, H, H)),  # noqa: E501

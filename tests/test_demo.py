@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from trygg.demo import places
+from trygg.demo import effects, places
 from trygg.demo.people import USERS
 from trygg.demo.synth import generate, scene
 from trygg.geo.lookup import geometry_to_sweref
@@ -85,7 +85,12 @@ class DemoTests(TestCase):
         once, twice = generate(sc, total=SMALL, seed=2380), generate(sc, total=SMALL, seed=2380)
         self.assertEqual(once, twice)
         generated = Counter(item["category"] for items in once.values() for item in items)
-        stored = Counter(Report.objects.values_list("category__code", flat=True))
+        seeded = Report.objects.filter(client_id__startswith=effects.CLIENT_PREFIX)
+        stored = Counter(
+            Report.objects.exclude(pk__in=seeded.values("pk")).values_list(
+                "category__code", flat=True
+            )
+        )
         self.assertEqual(stored, generated)
 
     def test_it_holds_a_year_of_meetings_every_other_week_and_plans_the_next(self):
@@ -110,6 +115,21 @@ class DemoTests(TestCase):
         overdue = measures.filter(status__in=Measure.OPEN, deadline__lt=timezone.localdate())
         self.assertTrue(overdue.exists())
         self.assertTrue(Evaluation.objects.filter(measure__municipality=self.muni).exists())
+
+    def test_three_saved_evaluations_show_an_effect_too_few_and_displacement(self):
+        def results(title):
+            return Evaluation.objects.get(
+                measure__title=title, measure__municipality=self.muni
+            ).results
+
+        effect, too_few, moved = (results(s.title) for s in effects.SCENARIOS)
+        self.assertEqual(effect["did"]["conclusion"], "reduction")
+        self.assertEqual(effect["counts"]["treated"], {"before": 32, "after": 8,
+                         "before_last_year": 0, "after_last_year": 0})  # fmt: skip
+        self.assertEqual(too_few["did"]["conclusion"], "too_few_events")
+        self.assertEqual(too_few["wdq"]["interpretation"], "too_few_events")
+        self.assertEqual(moved["wdq"]["interpretation"], "displacement")
+        self.assertAlmostEqual(moved["wdq"]["wdq"], (26 / 20 - 1) / (10 / 30 - 1))
 
     def test_some_reports_are_handled_and_linked_to_measures(self):
         reports = Report.objects.filter(municipality=self.muni)

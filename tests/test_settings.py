@@ -88,3 +88,15 @@ def test_pages_speak_english_when_the_user_chose_it(client):
 def test_the_api_follows_accept_language(client):
     response = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("raw", ["trygg.example.se", "ftp://x.example", "https://x.example/?a=1"])
+def test_a_site_url_that_is_not_an_address_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("TRYGG_TEST_SITE", raw)
+    with pytest.raises(env.ConfigError, match="TRYGG_TEST_SITE"):
+        env.site_url("TRYGG_TEST_SITE", "http://localhost:8000")
+
+
+def test_a_site_url_loses_its_trailing_slash(monkeypatch):
+    monkeypatch.setenv("TRYGG_TEST_SITE", "https://kommun.example.se/trygg/")
+    assert env.site_url("TRYGG_TEST_SITE", "") == "https://kommun.example.se/trygg"

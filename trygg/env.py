@@ -54,6 +54,20 @@ def csv_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in string(name, default).split(",") if item.strip()]
 
 
+def site_url(name: str, default: str) -> str:
+    """The address people open Trygg at (`https://trygg.example.se`), without a trailing slash.
+
+    Email links are built on it; a path prefix is allowed, a query is not.
+    """
+    raw = string(name, default).strip().rstrip("/")
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(f"{name} must be an http:// or https:// address, not {raw!r}")
+    if parsed.query or parsed.fragment:
+        raise ConfigError(f"{name} must not have a query or fragment: {raw!r}")
+    return raw
+
+
 def networks(name: str) -> list[str]:
     """Comma-separated IP addresses or CIDR networks, each checked; e.g. `10.0.0.1,fd00::/8`."""
     found = []

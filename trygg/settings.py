@@ -215,6 +215,11 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "trygg@localhost")
+# Where emails' links point (trygg.core.links): the first allowed host over HTTPS unless set.
+_FIRST_HOST = next((h for h in ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")), "")
+SITE_URL = env.site_url(
+    "SITE_URL", f"https://{_FIRST_HOST}" if _FIRST_HOST and not DEBUG else "http://localhost:8000"
+)
 
 # Free text is never logged: only request lines and errors without bodies.
 LOGGING = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tests.measures.test_effect import FOUR_WEEKS, TODAY, build_effect_data
-from tests.world import TryggTestCase, sign_in
+from tests.world import TryggTestCase, report_data, sign_in
+from trygg.measures.actions import link_reports
 from trygg.measures.effect import evaluate
 from trygg.measures.models import Evaluation
+from trygg.reports.actions import submit_report
 
 TOO_FEW = "för få händelser för att dra slutsatser"
 # The windows (four weeks either side of 2026-09-07) lie wholly in the past, so
@@ -60,7 +62,41 @@ class EffectPageTests(TryggTestCase):
         self.assertContains(response, "<td>30</td><td>10</td>", html=False)
 
     def test_other_reporters_and_other_municipalities_get_nothing(self):
-        self.assertEqual(self.page(self.w.kim).status_code, 403)
+        # kim may not see the measure at all (trygg.measures.access): 404, as on its page.
+        self.assertEqual(self.page(self.w.kim).status_code, 404)
         self.assertEqual(self.page(self.w.erik).status_code, 404)
         response = self.client.get(f"/atgarder/{self.measures['graffiti'].pk}/utvarderingar/")
         self.assertEqual(response.status_code, 404)
+
+    def test_a_reporter_who_sees_the_measure_is_refused_with_403(self):
+        measure = self.measures["graffiti"]
+        report, _ = submit_report(organisation=self.w.orgs["natt"], by=self.w.nils,
+                                  data=report_data())  # fmt: skip
+        link_reports(measure=measure, by=self.w.anna, reports=[report])
+        sign_in(self.client, self.w.nils)
+        self.assertEqual(self.client.get(f"/atgarder/{measure.pk}/").status_code, 200)
+        self.assertEqual(self.page(self.w.nils).status_code, 403)
+        response = self.client.get(f"/atgarder/{measure.pk}/utvarderingar/")
+        self.assertEqual(response.status_code, 403)
+
+
+class EffectLinksOnTheMeasurePageTests(TryggTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.measure = build_effect_data(cls.w)["graffiti"]
+
+    def links(self, user) -> tuple[bool, bool]:
+        sign_in(self.client, user)
+        page = self.client.get(f"/atgarder/{self.measure.pk}/").content.decode()
+        evaluate = f'href="/atgarder/{self.measure.pk}/utvardera/">Utvärdera<'
+        saved = f'href="/atgarder/{self.measure.pk}/utvarderingar/">Sparade utvärderingar<'
+        return evaluate in page, saved in page
+
+    def test_evaluators_get_both_links(self):
+        self.assertEqual(self.links(self.w.anna), (True, True))
+        self.assertEqual(self.links(self.w.karl), (True, True))  # the owner's member
+
+    def test_partners_get_only_the_saved_evaluations(self):
+        self.assertEqual(self.links(self.w.sara), (False, True))
+        self.assertEqual(self.links(self.w.greta), (False, True))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.measures.test_access import NOTE, make_measure
@@ -84,3 +86,31 @@ class MeasureExportTests(TryggTestCase):
         self.assertEqual(response.status_code, 400)
         sign_in(self.client, self.w.erik)
         self.assertEqual(self.client.get("/atgarder/kommun/2380/export.csv").status_code, 404)
+
+    def test_the_board_chooses_the_plan_s_period_and_every_choice_is_a_plan(self):
+        sign_in(self.client, self.w.greta)
+        page = self.client.get("/atgarder/kommun/2380/").content.decode()
+        self.assertIn('action="/atgarder/kommun/2380/atgardsplan.pdf"', page)
+        self.assertIn('formaction="/atgarder/kommun/2380/atgardsplan.xlsx"', page)
+        chooser = page[page.index('<select id="plan-period"') :].split("</select>")[0]
+        options = dict(re.findall(r'<option value="([^"]+)"(?: selected)?>([^<]+)<', chooser))
+        year = timezone.localdate().year
+        self.assertEqual(
+            options[f"{year + 1}-01-01..{year + 1}-06-30"], f"{year + 1}, första halvåret"
+        )
+        self.assertEqual(options[f"{year}-T2"], f"{year}, tertial 2")
+        self.assertIn(f'<option value="{year}" selected>', page)
+        for key in options:
+            response = self.client.get(f"/atgarder/kommun/2380/atgardsplan.xlsx?period={key}")
+            self.assertEqual(response.status_code, 200, key)
+
+    def test_the_board_export_has_the_cancel_reason_and_the_partners(self):
+        make_measure(self.w, title="Samverkan", partners=[self.w.orgs["vakt"], self.w.orgs["natt"]])
+        sign_in(self.client, self.w.anna)
+        response = self.client.get("/atgarder/kommun/2380/export.xlsx")
+        rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+        by_title = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+        self.assertEqual(by_title["Avbruten"]["Skäl att avbryta"], "Dubblett")
+        self.assertEqual(
+            by_title["Samverkan"]["Samverkanspartner"], "Nattvandring Östersund, Vaktbolaget"
+        )

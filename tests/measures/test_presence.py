@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.situation.test_picture import cluster
 from tests.world import INSIDE_LUGNVIK, TryggTestCase, report_data, sign_in
+from trygg.measures.actions import update_measure
 from trygg.measures.models import Measure
 from trygg.measures.presence import plan
 from trygg.reports.actions import submit_reports
@@ -105,6 +106,27 @@ class PresencePlanTests(TryggTestCase):
         self.assertFalse(Measure.objects.exists())
         sign_in(self.client, self.w.erik)
         self.assertEqual(self.client.get("/atgarder/narvaro/2380/").status_code, 404)
+
+    def test_the_presence_measure_page_counts_check_ins_per_planned_slot(self):
+        sign_in(self.client, self.w.anna)
+        self.client.post(
+            "/atgarder/narvaro/2380/skapa",
+            {"kind": "adult_presence", "responsible": self.w.orgs["natt"].pk, "weeks": "8"},
+        )
+        measure = Measure.objects.get()
+        first_two = [{"weekday": 5, "hour": 2}, {"weekday": 4, "hour": 23}]
+        self.assertEqual(measure.planned_slots[:2], first_two)
+        # It starts tomorrow: nothing to count yet.
+        self.assertEqual(self.client.get(f"/atgarder/{measure.pk}/").context["coverage"], [])
+        # Moved back to three weeks ago: the two Saturday 02 check-ins fall in its first slot.
+        update_measure(measure=measure, by=self.w.anna, starts_on=self.today - timedelta(weeks=3))
+        response = self.client.get(f"/atgarder/{measure.pk}/")
+        self.assertEqual(
+            [(row["key"], row["checkins"]) for row in response.context["coverage"]],
+            [("5-2", 2), ("4-23", 0), ("2-22", 0), ("6-1", 0), ("6-2", 0)],
+        )
+        self.assertContains(response, "lördag 02–03")
+        self.assertContains(response, '<td class="covered">2</td>', html=False)
 
 
 class PresenceHotSpotTests(TryggTestCase):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from email.header import decode_header, make_header
 
 from django.core.management import call_command
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 
 from tests.operations.test_email import MailServerMixin, run_worker
 from tests.world import build_world
@@ -64,6 +64,13 @@ class MeasureReminderTests(MailServerMixin, TransactionTestCase):
         self.assertNotIn("Långt fram", body)
         for secret in (SECRET, "Kommentar-hemlig", "Beskrivning som inte"):
             self.assertNotIn(secret, body)
+
+    @override_settings(SITE_URL="https://trygg.example.se")
+    def test_each_measure_in_the_reminder_links_to_its_page(self):
+        measure = self.measure("Belysning", deadline=TODAY + timedelta(days=3))
+        self.remind()
+        body = self.inbox.messages[0].get_payload(decode=True).decode().replace("\r\n", "\n")
+        self.assertIn(f"\n  https://trygg.example.se/atgarder/{measure.pk}/\n", body)
 
     def test_a_rerun_sends_nothing_twice_but_a_new_reason_is_sent(self):
         measure = self.measure("Belysning", deadline=TODAY + timedelta(days=3))

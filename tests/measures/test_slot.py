@@ -79,3 +79,14 @@ class MeasuresSlotTests(TryggTestCase):
         self.assertEqual(slot()["by_light"]["yellow"], 0)
         set_light(measure=self.fine, by=self.w.anna, light="yellow", comment="Regn")
         self.assertEqual(slot()["by_light"]["yellow"], 1)
+
+
+class PlanPresenceLinkTests(TryggTestCase):
+    LINK = 'href="/atgarder/narvaro/2380/">Planera närvaro<'
+
+    def test_the_lagesbild_and_the_board_link_to_planera_narvaro(self):
+        sign_in(self.client, self.w.kim)  # any member of the partnership may plan
+        for page in (f"/lagesbild/2380/?period={WEEK}", "/atgarder/kommun/2380/"):
+            with self.subTest(page):
+                self.assertContains(self.client.get(page), self.LINK, html=False)
+        self.assertEqual(self.client.get("/atgarder/narvaro/2380/").status_code, 200)

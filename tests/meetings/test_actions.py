@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 from django.utils import translation
 
 from tests.meetings.helpers import LAST_MEETING, known_reports
@@ -163,6 +163,21 @@ class ClosingEmailTests(MailServerMixin, TransactionTestCase):
             for secret in ("Hemligt", "budget", "Internt", "trappan", "skrek"):
                 self.assertNotIn(secret, body)
         self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).status, "held")
+
+    @override_settings(SITE_URL="https://trygg.example.se/")
+    def test_the_owners_email_links_to_each_measure_and_to_the_minutes(self):
+        close_meeting(meeting=self.meeting, by=self.w.anna)
+        call_command("worker", batch=True, verbosity=0)
+        polis = next(body for to, _, body in map(received, self.inbox.messages) if "petra" in to)
+        polis = polis.replace("\r\n", "\n")
+        patrol = Measure.objects.get(title="Klotterpatrull")
+        self.assertIn(
+            f"- Klotterpatrull, klart senast 2026-12-31\n  https://trygg.example.se/atgarder/{patrol.pk}/",
+            polis,
+        )
+        self.assertIn(
+            f"Protokollet: https://trygg.example.se/moten/{self.meeting.pk}/protokoll/", polis
+        )
 
     def test_a_closing_that_rolls_back_sends_nothing(self):
         with pytest.raises(RuntimeError), transaction.atomic():

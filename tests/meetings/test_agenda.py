@@ -7,11 +7,12 @@ from datetime import date
 from django.test import override_settings
 
 from tests.meetings.helpers import LAST_MEETING, MEETING_DAY, known_reports, measure
-from tests.world import TryggTestCase
-from trygg.meetings.actions import next_date, plan_next_meeting
+from tests.world import TryggTestCase, sign_in
+from trygg.meetings.actions import close_meeting, next_date, plan_next_meeting
 from trygg.meetings.agenda import draft_agenda
-from trygg.meetings.models import Meeting
+from trygg.meetings.models import AgendaItem, Meeting
 from trygg.reports.actions import flag_for_discussion
+from trygg.reports.models import Report
 
 
 class KnownAgendaTests(TryggTestCase):
@@ -117,3 +118,39 @@ class PlanTests(TryggTestCase):
         self.assertEqual(next_date("biweekly", date(2026, 1, 31)), date(2026, 2, 14))
         self.assertEqual(next_date("monthly", date(2026, 1, 31)), date(2026, 2, 28))
         self.assertEqual(next_date("monthly", date(2026, 12, 15)), date(2027, 1, 15))
+
+
+class FlaggedReportsLeaveTheAgendaTests(TryggTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        reports = known_reports(cls.w)
+        cls.noise = next(r for r in reports if r.description)
+        flag_for_discussion(report=cls.noise, by=cls.w.anna, flagged=True)
+        cls.meeting = Meeting.objects.create(
+            municipality=cls.w.ostersund, held_on=MEETING_DAY, since=LAST_MEETING
+        )
+        AgendaItem.objects.bulk_create(draft_agenda(cls.meeting))
+
+    def flagged_on(self, meeting) -> list[str]:
+        return [i.subject["report"] for i in draft_agenda(meeting) if i.kind == "flagged"]
+
+    def test_closing_the_meeting_that_listed_it_clears_the_flag_with_a_history_entry(self):
+        later = Meeting(municipality=self.w.ostersund, held_on=date(2026, 12, 14),
+                        since=MEETING_DAY)  # fmt: skip
+        self.assertEqual(self.flagged_on(later), [str(self.noise.pk)])
+        sign_in(self.client, self.w.anna)
+        self.client.post(f"/moten/{self.meeting.pk}/avsluta/")
+        self.assertEqual(self.flagged_on(later), [])
+        self.noise.refresh_from_db()
+        self.assertFalse(self.noise.flagged_for_discussion)
+        page = self.client.get(f"/rapporter/{self.noise.pk}/").content.decode()
+        self.assertIn("avslutade mötet 2026-11-30, där rapporten diskuterades", page)
+
+    def test_a_report_flagged_after_the_meeting_stays_flagged(self):
+        other = Report.objects.exclude(pk=self.noise.pk).first()
+        close_meeting(meeting=self.meeting, by=self.w.anna)
+        flag_for_discussion(report=other, by=self.w.anna, flagged=True)
+        later = Meeting(municipality=self.w.ostersund, held_on=date(2026, 12, 14),
+                        since=MEETING_DAY)  # fmt: skip
+        self.assertEqual(self.flagged_on(later), [str(other.pk)])

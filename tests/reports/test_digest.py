@@ -5,7 +5,7 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 from django.core.management import call_command
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
 from tests.operations.test_email import MailServerMixin, run_worker
@@ -85,6 +85,13 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
             self.assertNotIn(absent, body)
         self.assertEqual(OutgoingEmail.objects.get().kind, "reports.digest")
 
+    @override_settings(SITE_URL="https://trygg.example.se")
+    def test_the_digest_links_to_each_measure_and_to_its_own_setting(self):
+        self.send()
+        body = text_of(self.inbox.messages[0]).replace("\r\n", "\n")
+        self.assertIn(f"\n  https://trygg.example.se/atgarder/{self.lighting.pk}/\n", body)
+        self.assertIn("Stäng av det här: https://trygg.example.se/rapporter/veckobrev/", body)
+
     def test_a_second_run_in_the_same_week_sends_nothing_and_opting_out_stops_it(self):
         self.send()
         self.send()
@@ -95,6 +102,7 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
     def test_an_organisation_that_did_not_opt_in_gets_nothing(self):
         set_report_digest(organisation=self.w.orgs["bostad"], by=self.w.karl, on=False)
         set_report_digest(organisation=self.w.orgs["bostad2"], by=self.w.kim, on=True)
+        link_to_measure(report=self.other, by=self.w.anna, measure=self.lugnvik)
         self.send()
         [message] = self.inbox.messages
         self.assertEqual(message["To"], "kim@hyres.example")
@@ -102,6 +110,17 @@ class DigestEmailTests(MailServerMixin, TransactionTestCase):
         self.assertIn("Nattvandring i Lugnvik", body)
         self.assertNotIn("Belysning i Centrum", body)
         self.assertNotIn("Vår text", body)
+
+    def test_it_names_no_measure_its_recipients_may_not_open(self):
+        # In Centrum, where Bostaden reports, but neither linked to its reports nor its own:
+        # its reporters get a 404 for the measure, so the email must not name it either.
+        cameras = self.measure("Kameror i Centrum", area=self.w.centrum)
+        sign_in(self.client, self.w.karl)
+        self.assertEqual(self.client.get(f"/atgarder/{cameras.pk}/").status_code, 404)
+        self.send()
+        body = text_of(self.inbox.messages[0])
+        self.assertIn("Belysning i Centrum", body)
+        self.assertNotIn("Kameror i Centrum", body)
 
 
 class DigestPageTests(TryggTestCase):

@@ -213,3 +213,51 @@ class CorrectionPageTests(TryggTestCase):
     def test_after_the_window_the_page_says_so(self):
         response = self.client.get(self.url, follow=True)
         self.assertContains(response, "Rapporten kan inte längre ändras.")
+
+
+@override_settings(LANGUAGE_CODE="sv")
+class EarlierVersionTests(TryggTestCase):
+    """A correction's earlier values, masked as stored, to those who read the details."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.report, _ = submit_report(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl,
+            data=report_data(description="Ring 070-123 45 67", persons=2),
+        )  # fmt: skip
+
+    def correct(self):
+        sign_in(self.client, self.w.karl)
+        url = f"/rapporter/{self.report.pk}/ratta/"
+        form = self.client.get(url).context["form"]
+        data = {name: form[name].value() for name in form.fields}
+        data = {k: "" if v is None else v for k, v in data.items()}
+        data.update(description="Klotter på dörren", persons="3")
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+
+    def test_the_report_page_shows_the_earlier_values_masked_as_stored(self):
+        self.correct()
+        for reader in (self.w.karl, self.w.anna):
+            sign_in(self.client, reader)
+            page = self.client.get(f"/rapporter/{self.report.pk}/").content.decode()
+            self.assertIn("Före rättelsen:", page)
+            self.assertIn("<dd>Ring [telefonnummer]</dd>", page)
+            self.assertIn("<dd>2</dd>", page)
+            self.assertNotIn("070-123", page)
+
+    def test_the_api_history_carries_them_too(self):
+        self.correct()
+        token = create_api_token(user=self.w.karl, name="t")[1]
+        answer = self.client.get(f"/api/v1/reports/{self.report.pk}",
+                                 headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+        [correction] = [h for h in answer["history"] if h["what"] == "correction"]
+        earlier = {e["field"]: e["value"] for e in correction["earlier"]}
+        self.assertEqual(earlier, {"persons": "2", "description": "Ring [telefonnummer]"})
+
+    def test_a_reader_without_the_details_sees_no_earlier_value(self):
+        self.correct()
+        sign_in(self.client, self.w.sara)  # partner: the report, not its free text
+        page = self.client.get(f"/rapporter/{self.report.pk}/").content.decode()
+        self.assertNotIn("Ring [telefonnummer]", page)
+        self.assertNotIn("Före rättelsen", page)

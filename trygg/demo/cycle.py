@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from trygg.demo.effects import seed_effect_measures
 from trygg.measures.actions import change_status, create_measure, set_light
 from trygg.measures.effect import CannotEvaluate, Parameters, evaluate, save_evaluation
 from trygg.measures.models import Measure
@@ -78,6 +79,7 @@ def build_cycle(
     created += propose(municipality, orgs, by, rng, today=today)
     handle_reports(municipality, created, by, rng)
     save_evaluations(created, by, today=today)
+    created += seed_effect_measures(municipality, orgs, users, today=today)
     return len(created)
 
 

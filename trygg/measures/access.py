@@ -132,6 +132,12 @@ def get_measure_for(user: Any, measure_id: int | str) -> Measure:
         raise Http404("No such measure") from None
 
 
+def may_plan_presence(user: Any, municipality: Municipality) -> bool:
+    """Planera närvaro is open to every member of the partnership, as its picture is."""
+    standing = standing_of(user)
+    return standing.is_superuser or municipality.pk in standing.municipality_ids
+
+
 def board_municipalities(user: Any) -> list[Municipality]:
     """Municipalities whose board `user` may open: every one they are a member of."""
     return municipalities_for(user)

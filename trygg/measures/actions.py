@@ -53,6 +53,7 @@ def create_measure(
     categories: Any = (),
     reports: Any = (),
     partners: Any = (),
+    planned_slots: Any = (),
     **fields: Any,
 ) -> Measure:
     """A new measure, proposed or (by a meeting) decided, with its first history entry."""
@@ -67,7 +68,7 @@ def create_measure(
     _check_dates(fields.get("starts_on"), fields.get("deadline"))
     measure = Measure.objects.create(
         municipality=municipality, title=title, kind=kind, responsible=responsible,
-        meeting=meeting, status=status, **fields,
+        meeting=meeting, status=status, planned_slots=list(planned_slots), **fields,
     )  # fmt: skip
     measure.categories.set(categories)
     measure.reports.set(reports)

@@ -25,7 +25,6 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trygg.analysis.effect import PrePost, Wdd, Wdq, wdd, wdq
@@ -250,15 +249,10 @@ def _number(value: Any, default: float) -> float:
 
 
 def get_measure_for(user: Any, measure_id: int) -> Measure:
-    """A measure of one of the user's municipalities; 404 otherwise, so ids do not leak."""
-    standing = standing_of(user)
-    measures = Measure.objects.select_related("municipality", "area", "responsible")
-    if not standing.is_superuser:
-        measures = measures.filter(municipality_id__in=standing.municipality_ids)
-    measure = measures.filter(pk=measure_id).first()
-    if measure is None:
-        raise Http404("No such measure")
-    return measure
+    """The measure if `user` may see it (trygg.measures.access): 404 otherwise, never 403."""
+    from trygg.measures import access
+
+    return access.get_measure_for(user, measure_id)
 
 
 def may_evaluate(user: Any, measure: Measure) -> bool:

@@ -46,7 +46,9 @@ def export_board(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             return _bad(" ".join(f"{f}: {m}" for f, m in bad.errors.items()))
         today = timezone.localdate()
         queryset = pages.board_queryset(request.user, municipality, chosen, today)
-        table = exports.board_table(list(queryset.prefetch_related("categories")), today)
+        table = exports.board_table(
+            list(queryset.prefetch_related("categories", "partners")), today
+        )
         name = f"atgarder-{municipality.code}-{today.isoformat()}.{fmt}"
         if fmt == "xlsx":
             return attachment(xlsx_bytes([table]), TABLE_TYPES[fmt], name)

@@ -43,14 +43,15 @@ def board_table(measures: list[Measure], today: date) -> Table:
         _("Id"), _("What is done"), _("Status"), _("Type"), _("Responsible organisation"),
         _("Responsible person"), _("Area"), _("Categories"), _("Operational goal"), _("Start"),
         _("Deadline"), _("Follow-up date"), _("Traffic light"), _("Comment"), _("Overdue"),
-        _("Cost (SEK)"), _("Outcome"),
+        _("Cost (SEK)"), _("Outcome"), _("Reason for cancelling"), _("Partners"),
     ]  # fmt: skip
     rows = [
         [m.pk, m.title, str(m.get_status_display()), str(m.get_kind_display()), m.responsible.name,
          m.responsible_person, m.area.name if m.area_id else "",
          ", ".join(c.name for c in m.categories.all()), m.goal, _day(m.starts_on),
          _day(m.deadline), _day(m.follow_up_on), light_text(m.light), m.light_comment,
-         _("yes") if m.is_overdue(today) else _("no"), m.cost_sek, m.outcome]
+         _("yes") if m.is_overdue(today) else _("no"), m.cost_sek, m.outcome, m.cancel_reason,
+         ", ".join(sorted(o.name for o in m.partners.all()))]
         for m in measures
     ]  # fmt: skip
     return Table(_("Measures"), headers, rows)

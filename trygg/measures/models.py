@@ -85,6 +85,9 @@ class Measure(models.Model):
     # Hot-spot cells as drawn in the picture, SWEREF 99 TM metres:
     # [{"x": west edge, "y": south edge, "size": side}].
     cells = models.JSONField(_("hot-spot cells"), default=list, blank=True)
+    # A presence measure's planned weekday × hour slots ([{"weekday": 0–6, "hour": 0–23}]),
+    # from Planera närvaro: its page counts the Lugnt check-ins in each since the start.
+    planned_slots = models.JSONField(_("planned slots"), default=list, blank=True)
     # Who.
     responsible = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="measures_owned"

@@ -132,6 +132,43 @@ def linked_reports(user: Any, measure: Measure) -> list[Any]:
     )  # fmt: skip
 
 
+def effect_links(user: Any, measure: Measure) -> list[dict[str, str]]:
+    """Links to the measure's effect pages that `user` may open (evaluate, the saved ones)."""
+    from trygg.measures import effect
+
+    links = []
+    if effect.may_evaluate(user, measure):
+        links.append({"url": reverse("measures_effect:evaluate", args=[measure.pk]),
+                      "text": _("Evaluate")})  # fmt: skip
+    if effect.may_read_evaluations(user, measure):
+        links.append({"url": reverse("measures_effect:evaluations", args=[measure.pk]),
+                      "text": _("Saved evaluations")})  # fmt: skip
+    return links
+
+
+def presence_url(user: Any, municipality: Municipality) -> str:
+    """The link to Planera närvaro for those who may open it, "" for the rest."""
+    if not access.may_plan_presence(user, municipality):
+        return ""
+    return reverse("measures_effect:presence", args=[municipality.code])
+
+
+def minutes_url(user: Any, measure: Measure) -> str:
+    """The minutes of the meeting that decided `measure`, if `user` may read them; else ""."""
+    from trygg.meetings.access import visible_meetings
+
+    if not measure.meeting_id or not visible_meetings(user).filter(pk=measure.meeting_id).exists():
+        return ""
+    return reverse("meetings:minutes", args=[measure.meeting_id])
+
+
+def presence_coverage(measure: Measure, today: date) -> list[dict[str, Any]]:
+    """A presence measure's planned slots with the Lugnt check-ins in each since its start."""
+    from trygg.measures.presence import coverage
+
+    return coverage(measure, today)
+
+
 def reminders_of(measure: Measure) -> list[Any]:
     """The reminders sent about `measure`, newest first, with their email's delivery status."""
     return list(measure.reminders.select_related("email").order_by("-sent_at", "-pk"))
@@ -211,6 +248,37 @@ def board_choices(municipality: Municipality) -> BoardChoices:
     return BoardChoices(owners=owners, areas=areas, statuses=statuses)
 
 
+PLAN_YEARS_BACK = 10  # the period chooser offers at most this many years before this one
+
+
+def plan_periods(municipality: Municipality, today: date) -> list[dict[str, Any]]:
+    """The åtgärdsplan's periods to choose from: each year, its halves and tertials.
+
+    From the year of the municipality's first measure (at least last year) to
+    next year; this year is chosen. Half-years are date ranges, the one kind
+    of key trygg.situation.periods has for them.
+    """
+    from django.db.models import Min
+
+    first = Measure.objects.filter(municipality=municipality).aggregate(
+        first=Min("created_at")
+    )["first"]  # fmt: skip
+    oldest = min(first.year if first else today.year, today.year - 1)
+    years = range(max(oldest, today.year - PLAN_YEARS_BACK), today.year + 2)
+    return [period for year in years for period in _year_periods(year, today.year)]
+
+
+def _year_periods(year: int, this_year: int) -> list[dict[str, Any]]:
+    named = {"year": year}
+    choices = [(str(year), _("%(year)s, whole year") % named),
+               (f"{year}-01-01..{year}-06-30", _("%(year)s, first half") % named),
+               (f"{year}-07-01..{year}-12-31", _("%(year)s, second half") % named)]  # fmt: skip
+    choices += [(f"{year}-T{n}", _("%(year)s, tertial %(n)s") % {"year": year, "n": n})
+                for n in (1, 2, 3)]  # fmt: skip
+    return [{"key": key, "label": label, "chosen": key == str(this_year)}
+            for key, label in choices]  # fmt: skip
+
+
 def history_sentences(measure: Measure) -> list[dict[str, Any]]:
     """The history as Swedish sentences (in the active language), oldest first."""
     events = measure.history.select_related("actor").order_by("at", "pk")
@@ -240,11 +308,13 @@ def event_sentence(event: MeasureEvent) -> str:
         }  # fmt: skip
     if event.field == "light":
         return _("Traffic light set to %(light)s.") % {"light": light_text(event.new)}
-    if event.field == "reports":
-        return _reports_sentence(event)
-    if event.field in ("categories", "partners"):
-        return _link_sentence(event)
+    if event.field in LINKS:
+        return LINKS[event.field](event)
     name = FIELD_NAMES.get(event.field, event.field)
+    if event.field in BOOLEANS:
+        return _("%(field)s changed from %(old)s to %(new)s.") % {
+            "field": str(name).capitalize(), "old": _yes_no(event.old), "new": _yes_no(event.new)
+        }  # fmt: skip
     if event.field in NAMED:
         old, new = (_name_of(NAMED[event.field], v) for v in (event.old, event.new))
         return _("%(field)s changed from “%(old)s” to “%(new)s”.") % {
@@ -258,6 +328,16 @@ def event_sentence(event: MeasureEvent) -> str:
 
 
 NAMED: dict[str, Any] = {"area": Area, "responsible": Organisation}
+BOOLEANS = ("ordinary_work",)
+
+
+def _yes_no(stored: str) -> str:
+    """A stored bool ("True"/"False") in words; never the raw Python value."""
+    return _("yes") if stored == "True" else _("no")
+
+
+def _evaluated(event: MeasureEvent) -> str:
+    return _("The effect was evaluated and the evaluation saved.")
 
 
 def _reports_sentence(event: MeasureEvent) -> str:
@@ -296,6 +376,14 @@ def _category_names(codes: str) -> str:
     wanted = codes.split()
     names = {c.code: c.name for c in Category.objects.filter(code__in=wanted)}
     return ", ".join(names.get(code, code) for code in wanted)
+
+
+LINKS: dict[str, Any] = {
+    "reports": _reports_sentence,
+    "categories": _link_sentence,
+    "partners": _link_sentence,
+    "evaluation": _evaluated,
+}
 
 
 def _name_of(model: Any, pk: str) -> str:

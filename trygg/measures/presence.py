@@ -217,5 +217,23 @@ def create_presence_measure(
         by=by, municipality=municipality, title=_("Presence where and when reports are most"),
         kind=kind, responsible=responsible, description=description, cells=plan.cells(),
         categories=Category.objects.filter(code__in=plan.categories),
-        starts_on=plan.end,
+        starts_on=plan.end, planned_slots=[{"weekday": s.weekday, "hour": s.hour}
+                                           for s in plan.slots],
     )  # fmt: skip
+
+
+def coverage(measure: Measure, today: date) -> list[dict[str, Any]]:
+    """Each planned slot of a presence measure with the night walkers' Lugnt check-ins in it
+    from the start (or the day it was created) up to today; [] before the start or without slots.
+    """
+    start = measure.starts_on or measure.created_at.date()
+    if not measure.planned_slots or start > today:
+        return []
+    municipality = Municipality.objects.defer("boundary").get(pk=measure.municipality_id)
+    hours = _hour_of_week(checkin_seconds(municipality, start, today + timedelta(days=1)))
+    rows = []
+    for planned in measure.planned_slots:
+        slot = Slot(int(planned["weekday"]), int(planned["hour"]), 0.0)
+        n = int(np.count_nonzero(hours == slot.weekday * 24 + slot.hour))
+        rows.append({"key": slot.key, "label": slot_label(slot), "checkins": n})
+    return rows

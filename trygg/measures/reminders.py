@@ -17,10 +17,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from trygg.core.links import absolute_url
 from trygg.measures.models import Measure, MeasureReminder
 from trygg.operations.actions import send_email
 from trygg.partners.models import Organisation
@@ -69,8 +69,8 @@ def _line(due: Due) -> str:
         R.OVERDUE: _("overdue since %(day)s"),
         R.FOLLOW_UP: _("follow-up due %(day)s"),
     }
-    path = reverse("measures:detail", args=[due.measure.pk])
-    return f"- {due.measure.title}: {words[due.reason] % {'day': due.on.isoformat()}} ({path})"
+    link = absolute_url("measures:detail", due.measure.pk)
+    return f"- {due.measure.title}: {words[due.reason] % {'day': due.on.isoformat()}}\n  {link}"
 
 
 def _body(organisation: Organisation, items: list[Due]) -> str:

@@ -63,6 +63,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "choices": pages.board_choices(municipality),
         "may_create": access.may_create(request.user, municipality),
+        "presence_url": pages.presence_url(request.user, municipality),
+        "plan_periods": pages.plan_periods(municipality, today),
         "query": request.GET.urlencode(),
     }
     return render(request, "measures/board.html", context, status=400 if errors else 200)
@@ -88,6 +90,9 @@ def _detail_context(request: HttpRequest, measure: Measure, **forms: Any) -> dic
         "reports": pages.linked_reports(user, measure),
         # Who was reminded is the owner's and the coordinators' business, like the notes.
         "reminders": pages.reminders_of(measure) if notes else [],
+        "effect_links": pages.effect_links(user, measure),
+        "minutes_url": pages.minutes_url(user, measure),
+        "coverage": pages.presence_coverage(measure, timezone.localdate()),
         "may_edit": bool(access.editable_fields(user, measure, measure.municipality_id)),
     }
 

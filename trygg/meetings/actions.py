@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from trygg.core.links import absolute_url
 from trygg.geo.models import Area
 from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
@@ -203,10 +204,21 @@ def close_meeting(*, meeting: Meeting, by: Any) -> Meeting:
         raise MeetingRefused(_("The meeting is already closed."))
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
+    _clear_discussed_flags(meeting, by)
     # The owners read Swedish whatever language the coordinator's screen is in.
     with translation.override(settings.LANGUAGE_CODE):
         _tell_owners(meeting)
     return meeting
+
+
+def _clear_discussed_flags(meeting: Meeting, by: Any) -> None:
+    """The reports this meeting listed as flagged were discussed: off the next agendas."""
+    from trygg.reports.actions import clear_discussed_flags
+
+    subjects = meeting.items.filter(kind=AgendaItem.Kind.FLAGGED).values_list("subject", flat=True)
+    ids = [s["report"] for s in subjects if isinstance(s, dict) and s.get("report")]
+    if ids:
+        clear_discussed_flags(meeting=meeting, by=by, report_ids=ids)
 
 
 def _tell_owners(meeting: Meeting) -> None:
@@ -251,8 +263,12 @@ def _owner_body(meeting: Meeting, owner: Organisation, measures: list[Measure]) 
             }
         else:
             line = _("- %(title)s, no deadline") % {"title": measure.title}
-        lines.append(line)
-    lines += ["", _("Open Trygg to see the measures and report how they go.")]
+        lines += [line, f"  {absolute_url('measures:detail', measure.pk)}"]
+    lines += [
+        "",
+        _("Open Trygg to see the measures and report how they go."),
+        _("The minutes: %(link)s") % {"link": absolute_url("meetings:minutes", meeting.pk)},
+    ]
     return "\n".join(lines)
 
 

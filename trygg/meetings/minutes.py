@@ -36,6 +36,7 @@ class ItemLine:
     item: AgendaItem
     area_url: str | None
     measure_url: str | None  # the measure the item is about (due, follow-up)
+    report_url: str | None  # the flagged report, for a reader who may open it
     decided: list[DecidedMeasure]
 
 
@@ -47,19 +48,32 @@ class Minutes:
     measures: list[DecidedMeasure]  # all this meeting decided, deadline first
 
 
-def minutes_of(meeting: Meeting) -> Minutes:
+def minutes_of(meeting: Meeting, reader: Any = None) -> Minutes:
+    """The minutes; with `reader`, flagged items link to the reports he may open."""
     items = list(meeting.items.prefetch_related("decided__responsible").order_by("position"))
+    readable = _readable_reports(reader, items) if reader is not None else set()
     attended = [a.organisation for a in meeting.attendance.select_related("organisation")]
     decided = meeting.measures.select_related("responsible").order_by("deadline", "title", "pk")
     return Minutes(
         meeting=meeting,
         attended=sorted(attended, key=lambda o: o.name),
-        items=[_line(meeting, item) for item in items],
+        items=[_line(meeting, item, readable) for item in items],
         measures=[_decided(m) for m in decided],
     )
 
 
-def _line(meeting: Meeting, item: AgendaItem) -> ItemLine:
+def _readable_reports(reader: Any, items: list[AgendaItem]) -> set[str]:
+    """Of the reports the items are about, those `reader` may open (trygg.reports.access)."""
+    from trygg.reports.access import visible_reports
+
+    ids = [item.subject["report"] for item in items if item.subject.get("report")]
+    if not ids:
+        return set()
+    found = visible_reports(reader).filter(pk__in=ids).values_list("pk", flat=True)
+    return {str(pk) for pk in found}
+
+
+def _line(meeting: Meeting, item: AgendaItem, readable: set[str]) -> ItemLine:
     area = item.subject.get("area")
     area_url = None
     if area:
@@ -70,8 +84,13 @@ def _line(meeting: Meeting, item: AgendaItem) -> ItemLine:
         item=item,
         area_url=area_url,
         measure_url=measure_url(measure) if measure else None,
+        report_url=_report_url(item.subject.get("report"), readable),
         decided=[_decided(m) for m in decided],
     )
+
+
+def _report_url(report: Any, readable: set[str]) -> str | None:
+    return reverse("reports:detail", args=[report]) if report and report in readable else None
 
 
 def _period_key(meeting: Meeting) -> str:

@@ -68,7 +68,7 @@ def _render_meeting(
     request: HttpRequest, meeting: Meeting, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     bound = bound or {}
-    minutes = minutes_of(meeting)
+    minutes = minutes_of(meeting, reader=request.user)
     municipality = meeting.municipality
     rows = [
         {
@@ -209,7 +209,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The minutes: for the partnership once held, for coordinators also as a draft."""
     meeting = access.get_meeting_for(request.user, meeting_id)
     context = {
-        "minutes": minutes_of(meeting),
+        "minutes": minutes_of(meeting, reader=request.user),
         "runs": access.runs_meetings(request.user, meeting.municipality_id),
     }
     return render(request, "meetings/minutes.html", context)

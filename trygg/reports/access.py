@@ -357,15 +357,22 @@ def linkable_measures(user: Any, report: Shown) -> QuerySet[Any]:
 DIGEST_AREA_DAYS = 365
 
 
-def digest_measures(organisation: Organisation, now: datetime) -> tuple[list[Any], set[int]]:
+def digest_measures(
+    organisation: Organisation, now: datetime, *, readers: Any
+) -> tuple[list[Any], set[int]]:
     """What an organisation's weekly digest lists, and which of those answer its own reports.
 
     Measures of its municipality in the areas where it reported in the last
     year, or linked to its reports, that are open or changed in the last
-    week. Only what partners see of a measure is ever read out of them
-    (title, status, area, deadline, light): never notes, and never another
+    week, and that every one of `readers` (the email's recipients) may open
+    (trygg.measures.access.visible_measures): an email never names a measure
+    its reader would get a 404 for. For a plain reporting organisation that
+    leaves the measures linked to its reports, or that it owns or joins.
+    Only what partners see of a measure is ever read out of them (title,
+    status, area, deadline, light): never notes, and never another
     organisation's reports.
     """
+    from trygg.measures.access import visible_measures
     from trygg.measures.models import Measure
 
     own = Report.objects.filter(organisation=organisation).exclude(status=Report.Status.WITHDRAWN)
@@ -375,7 +382,11 @@ def digest_measures(organisation: Organisation, now: datetime) -> tuple[list[Any
         Measure.objects.filter(municipality_id=organisation.municipality_id)
         .filter(Q(area_id__in=areas) | Q(pk__in=linked))
         .filter(Q(status__in=Measure.OPEN) | Q(updated_at__gte=now - timedelta(days=7)))
-        .select_related("area")
+    )
+    for reader in readers:
+        measures = measures.filter(pk__in=visible_measures(reader).values("pk"))
+    measures = (
+        measures.select_related("area")
         .only("title", "status", "deadline", "light", "area__name", "updated_at")
         .order_by("deadline", "pk")
     )

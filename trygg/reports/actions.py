@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.core.errors import FieldError, InputRejected
+from trygg.core.links import absolute_url
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
 from trygg.reports.fast_insert import NewReports
@@ -329,6 +330,30 @@ def change_report_status(*, report: Report, by: Any, to: str, comment: str = "")
 
 
 @transaction.atomic
+def clear_discussed_flags(*, meeting: Any, by: Any, report_ids: Any) -> int:
+    """The flagged reports a held meeting listed come off the agenda; how many did.
+
+    Called as the meeting is closed (trygg.meetings.actions.close_meeting):
+    without it a flagged report would return on every later agenda. Each
+    report's history says which meeting discussed it (in `previous`, the
+    flag's context); a report flagged again later returns on the next agenda.
+    """
+    reports = list(
+        Report.objects.select_for_update()
+        .filter(pk__in=list(report_ids), municipality_id=meeting.municipality_id)
+        .filter(flagged_for_discussion=True)
+        .only("pk")
+    )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(flagged_for_discussion=False)
+    for report in reports:
+        ReportEvent.objects.create(
+            report=report, actor=_actor(by), what=ReportEvent.What.FLAG, old="true",
+            new="false", previous={"meeting": meeting.pk, "held_on": str(meeting.held_on)},
+        )  # fmt: skip
+    return len(reports)
+
+
+@transaction.atomic
 def flag_for_discussion(*, report: Report, by: Any, flagged: bool) -> Report:
     """Put the report on (or take it off) the next EST meeting's agenda."""
     report = _as_handler(report, by)
@@ -531,14 +556,14 @@ def _send_digest(subscription: DigestSubscription, now: datetime) -> int:
     from trygg.reports import access
 
     organisation = subscription.organisation
-    measures, linked = access.digest_measures(organisation, now)
-    recipients = sorted(
-        set(
-            Membership.objects.filter(organisation=organisation, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    readers = [
+        m.user
+        for m in Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    ]
+    measures, linked = access.digest_measures(organisation, now, readers=readers)
+    recipients = sorted({reader.email for reader in readers})
     if not measures or not recipients:
         return 0
     with translation.override("sv"):
@@ -568,5 +593,10 @@ def _digest_text(
             facts.append(str(measure.get_light_display()).lower())
         mark = " " + _("(answers your reports)") if measure.pk in linked else ""
         lines.append(f"- {measure.title} ({', '.join(facts)}){mark}")
-    lines += ["", _("You get this because your organisation chose the weekly digest in Trygg.")]
+        lines.append(f"  {absolute_url('measures:detail', measure.pk)}")
+    lines += [
+        "",
+        _("You get this because your organisation chose the weekly digest in Trygg."),
+        _("Turn it off here: %(link)s") % {"link": absolute_url("reports:digest")},
+    ]
     return subject, "\n".join(lines) + "\n"

@@ -459,6 +459,61 @@ LINKABLE_SHOWN = 200
 class HistoryLine:
     event: ReportEvent
     sentence: str
+    earlier: tuple[dict[str, str], ...] = ()  # a correction's earlier values, as kept
+
+
+# A correction's earlier values in the order shown; position and time are each one line.
+EARLIER_SHOWN = (
+    "category_id", "occurred_at", "lat", "address", "place_type", "persons",
+    "creates_insecurity", "description", "reported_to_police", "damage_cost_sek", "sharing",
+)  # fmt: skip
+EARLIER_TOGETHER = {"occurred_to": "occurred_at", "lon": "lat"}
+
+
+def earlier_values(event: ReportEvent) -> tuple[dict[str, str], ...]:
+    """The changed fields' values before a correction, from the history entry as stored.
+
+    `previous` holds them masked as at intake (and without free text once the
+    retention rule removed it: a value no longer kept is not shown). The
+    caller has decided that the reader may read the report's details.
+    """
+    if event.what != ReportEvent.What.CORRECTION:
+        return ()
+    changed = {EARLIER_TOGETHER.get(f, f) for f in event.old.split()}
+    kept = event.previous
+    return tuple(
+        {"field": field, "name": str(FIELD_NAMES[field]), "value": _earlier_text(field, kept)}
+        for field in EARLIER_SHOWN
+        if field in changed and field in kept
+    )
+
+
+def _earlier_text(field: str, kept: dict[str, Any]) -> str:
+    value = kept.get(field)
+    if field == "category_id":
+        return str(Category.objects.filter(pk=value).first() or value)
+    if field == "occurred_at":
+        until = kept.get("occurred_to")
+        return _local_text(value) + (f" – {_local_text(until)}" if until else "")
+    if field == "lat":
+        return f"{kept.get('lat')}, {kept.get('lon')}"
+    choices = {"place_type": Report.PlaceType, "creates_insecurity": Report.Assessment,
+               "sharing": Report.Sharing}  # fmt: skip
+    if field in choices and value in choices[field].values:
+        return str(choices[field](value).label)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "–" if value in (None, "") else str(value)
+
+
+def _local_text(stored: Any) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(stored))
+    except ValueError:
+        return str(stored)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -480,7 +535,7 @@ def handling_of(user: Any, report: Report) -> Handling:
     ids = {int(e.new) for e in events if e.what == ReportEvent.What.MEASURE and e.new.isdigit()}
     titles = dict(Measure.objects.filter(pk__in=ids).values_list("pk", "title"))
     return Handling(
-        history=[HistoryLine(e, history_sentence(e, titles)) for e in events],
+        history=[HistoryLine(e, history_sentence(e, titles), earlier_values(e)) for e in events],
         comments=list(access.visible_comments(user, report)),
         measures=list(access.linked_measures(user, report)),
         handles=access.handles(user, report),
@@ -504,6 +559,9 @@ def history_sentence(event: ReportEvent, titles: dict[int, str]) -> str:
         return _("%(who)s changed the status from %(old)s to %(new)s.") % values
     if event.what == what.FLAG and event.new == "true":
         return _("%(who)s flagged the report for discussion at the next meeting.") % {"who": who}
+    if event.what == what.FLAG and event.previous.get("held_on"):
+        return _("%(who)s closed the meeting of %(day)s, which discussed the report: it is off "
+                 "the agenda.") % {"who": who, "day": event.previous["held_on"]}  # fmt: skip
     if event.what == what.FLAG:
         return _("%(who)s took the report off the next meeting's agenda.") % {"who": who}
     if event.what == what.COMMENT:
@@ -534,6 +592,7 @@ def handling_dict(handling: Handling) -> dict[str, Any]:
                 "old": line.event.old,
                 "new": line.event.new,
                 "sentence": line.sentence,
+                "earlier": list(line.earlier),
             }
             for line in handling.history
         ],

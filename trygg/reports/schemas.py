@@ -88,6 +88,12 @@ class ReportOut(Schema):
     has_photo: bool
 
 
+class EarlierValueOut(Schema):
+    field: str = Field(description="The corrected field (`category_id`, `occurred_at`, `lat`, …)")
+    name: str = Field(description="The field in words, in the answer's language")
+    value: str = Field(description="Its value before the correction, masked as stored")
+
+
 class HistoryOut(Schema):
     at: datetime
     actor: str | None = Field(description="Username of who made the change")
@@ -95,6 +101,9 @@ class HistoryOut(Schema):
     old: str = Field(description="The value before: a status, `true`/`false`, changed fields")
     new: str = Field(description="The value after: a status, `true`/`false`, an id")
     sentence: str = Field(description="The change in words, in the answer's language")
+    earlier: list[EarlierValueOut] = Field(
+        default=[], description="A correction's earlier values of the fields it changed"
+    )
 
 
 class CommentOut(Schema):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.core.downloads import GEOJSON
 from trygg.geo.access import get_area_for
-from trygg.measures.pages import area_measures, slot_for
+from trygg.measures.pages import area_measures, presence_url, slot_for
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
 from trygg.reports.pages import outlines
@@ -176,6 +176,7 @@ def _picture_context(
         "points_query": display.points_query(picture),
         "outlines": outlines([municipality]),
         "measures": slot_for(municipality, request.user, timezone.localdate()),
+        "presence_url": presence_url(request.user, municipality),
     }
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.measures import polygon as polygons
 from trygg.measures.models import Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Municipality, Organisation
@@ -33,6 +34,9 @@ EDITABLE = (
     "responsible_person", "starts_on", "deadline", "follow_up_on", "ordinary_work",
     "cost_sek", "outcome", "internal_notes",
 )  # fmt: skip
+EDITABLE += ("treated_polygon",)
+# What the history keeps of a changed polygon: that it was drawn, never its coordinates.
+DRAWN = "drawn"
 
 
 @transaction.atomic
@@ -60,6 +64,8 @@ def create_measure(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _check_dates(fields.get("starts_on"), fields.get("deadline"))
+    if fields.get("treated_polygon") is not None:
+        fields["treated_polygon"] = _checked_polygon(fields["treated_polygon"], municipality)
     measure = Measure.objects.create(
         municipality=municipality, title=title, kind=kind, responsible=responsible,
         meeting=meeting, status=status, **fields,
@@ -68,6 +74,9 @@ def create_measure(
     measure.reports.set(reports)
     measure.partners.set(partners)
     MeasureEvent.objects.create(measure=measure, actor=_actor(by), field="created", new=status)
+    if measure.treated_polygon is not None:
+        MeasureEvent.objects.create(measure=measure, actor=_actor(by), field="treated_polygon",
+                                    new=DRAWN)  # fmt: skip
     return measure
 
 
@@ -121,6 +130,9 @@ def update_measure(*, measure: Measure, by: Any, **changes: Any) -> Measure:
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_dates(changes.get("starts_on", measure.starts_on),
                  changes.get("deadline", measure.deadline))  # fmt: skip
+    if changes.get("treated_polygon") is not None:
+        changes["treated_polygon"] = _checked_polygon(changes["treated_polygon"],
+                                                      measure.municipality)  # fmt: skip
     events = []
     for field, value in changes.items():
         old = getattr(measure, field)
@@ -128,7 +140,7 @@ def update_measure(*, measure: Measure, by: Any, **changes: Any) -> Measure:
             continue
         setattr(measure, field, value)
         events.append(MeasureEvent(measure=measure, actor=_actor(by), field=field,
-                                   old=_text(old), new=_text(value)))  # fmt: skip
+                                   old=_text(old, field), new=_text(value, field)))  # fmt: skip
     if events:
         measure.updated_at = timezone.now()
         measure.save()
@@ -146,10 +158,19 @@ def _actor(by: Any) -> Any:
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def _text(value: Any) -> str:
+def _checked_polygon(polygon: Any, municipality: Municipality) -> dict[str, Any]:
+    try:
+        return polygons.checked(polygon, municipality)
+    except polygons.PolygonProblem as problem:
+        raise MeasureRefused(str(problem), "treated_polygon") from None
+
+
+def _text(value: Any, field: str = "") -> str:
     """What a history entry stores of a value: a name for an object, the value otherwise."""
     if value is None:
         return ""
+    if field == "treated_polygon":
+        return DRAWN
     return str(getattr(value, "pk", value))
 
 

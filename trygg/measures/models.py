@@ -85,6 +85,10 @@ class Measure(models.Model):
     # Hot-spot cells as drawn in the picture, SWEREF 99 TM metres:
     # [{"x": west edge, "y": south edge, "size": side}].
     cells = models.JSONField(_("hot-spot cells"), default=list, blank=True)
+    # The treated area drawn on the map, when the measure covers less (or other)
+    # than one of the municipality's areas: a GeoJSON Polygon, WGS84 lon/lat,
+    # checked by trygg.measures.polygon. When set, the evaluation uses it.
+    treated_polygon = models.JSONField(_("treated area polygon"), null=True, blank=True)
     # Who.
     responsible = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="measures_owned"

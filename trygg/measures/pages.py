@@ -154,6 +154,7 @@ def measure_dict(measure: Measure, *, notes: bool, today: date) -> dict[str, Any
         "categories": sorted(c.code for c in measure.categories.all()),
         "reports": sorted(str(r) for r in measure.reports.values_list("pk", flat=True)),
         "cells": measure.cells,
+        "treated_polygon": measure.treated_polygon,
         "responsible": {"id": measure.responsible_id, "name": measure.responsible.name},
         "responsible_person": measure.responsible_person,
         "partners": [{"id": o.pk, "name": o.name} for o in measure.partners.all()],
@@ -238,6 +239,8 @@ def event_sentence(event: MeasureEvent) -> str:
         }  # fmt: skip
     if event.field == "light":
         return _("Traffic light set to %(light)s.") % {"light": light_text(event.new)}
+    if event.field == "treated_polygon":
+        return _polygon_sentence(event)
     name = FIELD_NAMES.get(event.field, event.field)
     if event.field in NAMED:
         old, new = (_name_of(NAMED[event.field], v) for v in (event.old, event.new))
@@ -252,6 +255,15 @@ def event_sentence(event: MeasureEvent) -> str:
 
 
 NAMED: dict[str, Any] = {"area": Area, "responsible": Organisation}
+
+
+def _polygon_sentence(event: MeasureEvent) -> str:
+    """The history says that the polygon was drawn, redrawn or removed, never where."""
+    if not event.new:
+        return _("The treated area polygon was removed.")
+    if event.old:
+        return _("The treated area polygon was redrawn.")
+    return _("The treated area polygon was drawn.")
 
 
 def _name_of(model: Any, pk: str) -> str:

@@ -27,6 +27,26 @@ class CellIn(Schema):
     size: float = Field(gt=0, description="Side in metres")
 
 
+class PolygonIn(Schema):
+    """A GeoJSON Polygon in WGS84: one closed ring of [longitude, latitude] positions."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]] = Field(
+        max_length=10,
+        description="One ring of 4 to 200 [longitude, latitude] positions, the last equal to "
+        "the first; no holes, edges that do not cross, inside or overlapping the "
+        "municipality, at most 100 km². Another is refused with 422 naming "
+        "`treated_polygon`.",
+    )
+
+
+class PolygonOut(Schema):
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]] = Field(
+        description="One closed ring of [longitude, latitude] positions, WGS84"
+    )
+
+
 class MeasureSummaryOut(Schema):
     id: int
     title: str
@@ -50,6 +70,10 @@ class MeasureOut(Schema):
     categories: list[str] = Field(description="Category codes")
     reports: list[UUID] = Field(description="Ids of the linked reports")
     cells: list[CellIn] = Field(description="Hot-spot cells the measure answers")
+    treated_polygon: PolygonOut | None = Field(
+        description="The treated area drawn on the map; when set, the evaluation uses it "
+        "instead of the area"
+    )
     responsible: Named
     responsible_person: str
     partners: list[Named]
@@ -115,6 +139,9 @@ class MeasureIn(Schema):
     categories: list[str] = Field(default_factory=list, max_length=100)
     reports: list[UUID] = Field(default_factory=list, max_length=1000)
     cells: list[CellIn] = Field(default_factory=list, max_length=1000)
+    treated_polygon: PolygonIn | None = Field(
+        None, description="The treated area drawn on the map, when it is not just the area"
+    )
     partners: list[int] = Field(default_factory=list, max_length=100)
     responsible_person: str = Field("", max_length=120)
     starts_on: date | None = None

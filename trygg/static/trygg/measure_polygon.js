@@ -6,7 +6,8 @@
 (function () {
   "use strict";
 
-  var STYLE = { color: "#b2182b", weight: 3, fillColor: "#ef8a62", fillOpacity: 0.25 };
+  // Not interactive: a tap on the polygon goes through to the map and adds a corner.
+  var STYLE = { color: "#b2182b", weight: 3, fillColor: "#ef8a62", fillOpacity: 0.25, interactive: false };
 
   // The server's reading of a line (trygg/measures/polygon.py): "63.16, 14.61",
   // "63.16 14.61", or with decimal commas "63,16; 14,61" and "63,16 14,61".

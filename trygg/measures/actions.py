@@ -7,17 +7,21 @@ follow-up lie, so no view or importer saves a Measure itself.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.measures import polygon as polygons
-from trygg.measures.models import Measure, MeasureEvent
+from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Municipality, Organisation
+
+if TYPE_CHECKING:
+    from trygg.measures.effect import Effect
 
 
 class MeasureRefused(ValueError):
@@ -193,3 +197,18 @@ def link_reports(*, measure: Measure, by: Any, reports: Any) -> Measure:
             new=" ".join(str(r.pk) for r in new),
         )  # fmt: skip
     return measure
+
+
+@transaction.atomic
+def save_evaluation(*, measure: Measure, by: Any, effect: Effect) -> Evaluation:
+    """Keep the evaluation as shown, dated, with a line in the measure's history."""
+    evaluation = Evaluation.objects.create(
+        measure=measure,
+        by=_actor(by),
+        parameters=asdict(effect.parameters),
+        results=effect.as_json(),
+    )
+    MeasureEvent.objects.create(
+        measure=measure, actor=evaluation.by, field="evaluation", new=str(evaluation.pk)
+    )
+    return evaluation

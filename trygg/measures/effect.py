@@ -25,18 +25,22 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trygg.analysis.effect import PrePost, Wdd, Wdq, wdd, wdq
 from trygg.core.queries import driver_rows
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.measures.models import Evaluation, Measure, MeasureEvent
+
+# Who may evaluate lives in access.py and saving in actions.py; the old names stay
+# importable from here for callers on other branches (the demo, the bench).
+from trygg.measures.access import get_municipality_measure as get_measure_for  # noqa: F401
+from trygg.measures.access import may_evaluate as may_evaluate
+from trygg.measures.access import may_read_evaluations as may_read_evaluations
+from trygg.measures.actions import save_evaluation as save_evaluation
+from trygg.measures.models import Evaluation, Measure
 from trygg.measures.polygon import outline_of
-from trygg.partners.access import SHARED_VIEW_ROLES, standing_of
-from trygg.partners.models import Municipality, Role
+from trygg.partners.models import Municipality
 from trygg.reports.access import reports_for_statistics
 from trygg.situation.queries import Taxonomy
 
@@ -253,57 +257,8 @@ def _number(value: Any, default: float) -> float:
     return number if math.isfinite(number) else default
 
 
-# Who may evaluate and read evaluations. To move into measures/access.py when
-# the measures pages (branch measuresui) are merged.
-
-
-def get_measure_for(user: Any, measure_id: int) -> Measure:
-    """A measure of one of the user's municipalities; 404 otherwise, so ids do not leak."""
-    standing = standing_of(user)
-    measures = Measure.objects.select_related("municipality", "area", "responsible")
-    if not standing.is_superuser:
-        measures = measures.filter(municipality_id__in=standing.municipality_ids)
-    measure = measures.filter(pk=measure_id).first()
-    if measure is None:
-        raise Http404("No such measure")
-    return measure
-
-
-def may_evaluate(user: Any, measure: Measure) -> bool:
-    """Coordinators of the municipality and members of the responsible organisation."""
-    standing = standing_of(user)
-    return (
-        standing.is_superuser
-        or standing.has_role(measure.municipality_id, Role.COORDINATOR)
-        or measure.responsible_id in standing.organisation_ids
-    )
-
-
-def may_read_evaluations(user: Any, measure: Measure) -> bool:
-    """Evaluators, and the partnership's partners, steering group and administrators."""
-    standing = standing_of(user)
-    return may_evaluate(user, measure) or standing.has_role(
-        measure.municipality_id, *SHARED_VIEW_ROLES
-    )
-
-
 def evaluations_of(measure: Measure) -> list[Evaluation]:
     return list(measure.evaluations.select_related("by"))
-
-
-@transaction.atomic
-def save_evaluation(*, measure: Measure, by: Any, effect: Effect) -> Evaluation:
-    """Keep the evaluation as shown, dated, with a line in the measure's history."""
-    evaluation = Evaluation.objects.create(
-        measure=measure,
-        by=by if getattr(by, "is_authenticated", False) else None,
-        parameters=asdict(effect.parameters),
-        results=effect.as_json(),
-    )
-    MeasureEvent.objects.create(
-        measure=measure, actor=evaluation.by, field="evaluation", new=str(evaluation.pk)
-    )
-    return evaluation
 
 
 def conclusion_labels() -> dict[str, str]:

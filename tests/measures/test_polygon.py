@@ -126,6 +126,20 @@ class PolygonFormTests(TryggTestCase):
         self.assertContains(form, 'id="polygon-map"')
         self.assertContains(form, "measure_polygon.js")
 
+    def test_a_new_measure_takes_a_pasted_geojson_polygon(self):
+        sign_in(self.client, self.w.anna)
+        data = {"title": "Trygghetsvandring", "kind": "adult_presence",
+                "responsible": self.w.orgs["natt"].pk,
+                "treated_polygon": json.dumps(RECTANGLE)}  # fmt: skip
+        page = self.client.get("/atgarder/kommun/2380/ny/")
+        self.assertContains(page, "Polygon för åtgärdsområdet")
+        self.assertContains(page, 'id="outlines-data"')
+        response = self.client.post("/atgarder/kommun/2380/ny/", data)
+        created = Measure.objects.get(title="Trygghetsvandring")
+        self.assertRedirects(response, f"/atgarder/{created.pk}/")
+        self.assertEqual(created.treated_polygon, RECTANGLE)
+        self.assertEqual(created.history.last().field, "treated_polygon")
+
     def test_the_form_names_the_field_of_unreadable_text_and_of_a_refused_polygon(self):
         for text, message in (
             ("63.16 14.61 7", "Skriv ett hörn per rad"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -14,6 +14,10 @@ Kind = Literal[
     "situational", "police_presence", "adult_presence", "social_outreach", "information",
     "inspection", "other",
 ]  # fmt: skip
+
+
+# A database id: larger numbers cannot name a row, and SQLite cannot even compare them (a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Named(Schema):
@@ -130,19 +134,19 @@ class MeasureIn(Schema):
     municipality: str | None = Field(None, description="Code; default: your only municipality")
     title: str = Field(min_length=1, max_length=200, description="What is done")
     kind: Kind
-    responsible: int = Field(description="Id of the responsible organisation")
+    responsible: Id = Field(description="Id of the responsible organisation")
     status: Literal["proposed", "decided"] = "proposed"
     description: str = Field("", max_length=10_000)
     cause: str = Field("", max_length=10_000)
     goal: str = Field("", max_length=300)
-    area: int | None = None
+    area: Id | None = None
     categories: list[str] = Field(default_factory=list, max_length=100)
     reports: list[UUID] = Field(default_factory=list, max_length=1000)
     cells: list[CellIn] = Field(default_factory=list, max_length=1000)
     treated_polygon: PolygonIn | None = Field(
         None, description="The treated area drawn on the map, when it is not just the area"
     )
-    partners: list[int] = Field(default_factory=list, max_length=100)
+    partners: list[Id] = Field(default_factory=list, max_length=100)
     responsible_person: str = Field("", max_length=120)
     starts_on: date | None = None
     deadline: date | None = None

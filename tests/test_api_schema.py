@@ -190,3 +190,17 @@ def test_it_documents_a_measure_with_its_history_and_the_list(world, token):
     assert "internal_notes" in detail
     assert _get("/measures/{measure_id}", partner, **path)["light"] == "yellow"
     assert _get("/measures", token, query={"status": "open"})["count"] == 1
+
+
+def test_it_documents_a_measure_with_a_drawn_polygon(world, token):
+    from trygg.measures.actions import create_measure
+
+    ring = [[14.605, 63.155], [14.63, 63.155], [14.63, 63.18], [14.605, 63.155]]
+    measure = create_measure(
+        by=world.anna, municipality=world.ostersund, title="Trygghetsvandring",
+        kind="adult_presence", responsible=world.orgs["natt"],
+        treated_polygon={"type": "Polygon", "coordinates": [ring]},
+    )  # fmt: skip
+    detail = _get("/measures/{measure_id}", token, path_parameters={"measure_id": measure.pk})
+    assert detail["treated_polygon"]["coordinates"] == [ring]
+    assert [h["field"] for h in detail["history"]] == ["created", "treated_polygon"]

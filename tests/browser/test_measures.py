@@ -66,3 +66,41 @@ def test_the_owner_sets_yellow_by_keyboard_and_the_pages_pass_axe(page, live_ser
     page.goto(f"{base}/lagesbild/2380/?period=2026-W47")
     problems["slot"] = violations(page)
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_a_coordinator_types_a_polygon_by_keyboard_and_evaluates_it(page, live_server):
+    from tests.measures.test_effect import build_effect_data
+    from tests.measures.test_polygon import LINES, RECTANGLE
+    from trygg.measures.polygon import as_lines
+
+    world = build_world()
+    measure = build_effect_data(world)["graffiti"]
+    base = live_server.url
+    problems = {}
+    log_in(page, base, "anna")
+    page.goto(f"{base}/atgarder/{measure.pk}/andra/")
+    field = page.get_by_label("Polygon för åtgärdsområdet")
+    field.focus()
+    page.keyboard.type(LINES)
+    page.keyboard.press("Tab")  # the change redraws the map from the text
+    assert page.locator("#polygon-status").inner_text().startswith("4 hörn ritade.")
+    page.locator("#polygon-map").click()  # a tap adds a fifth corner; the button takes it back
+    assert len(field.input_value().splitlines()) == 5
+    page.get_by_role("button", name="Ta bort sista hörnet").click()
+    assert field.input_value() == as_lines(RECTANGLE)
+    problems["edit"] = violations(page)
+    page.get_by_role("button", name="Spara").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Measure.objects.get(pk=measure.pk).treated_polygon == RECTANGLE
+    assert "Polygonen för åtgärdsområdet ritades." in page.locator(".history").inner_text()
+    page.wait_for_selector("#polygon-view path")
+    problems["detail"] = violations(page)
+    page.goto(f"{base}/atgarder/{measure.pk}/utvardera/?weeks=4")
+    page.wait_for_selector("#polygon-view path")
+    first_row = page.locator("table tbody tr").first.inner_text().split()
+    assert first_row[-4:] == ["42", "25", "25", "24"], first_row
+    problems["evaluate"] = violations(page)
+    # At 360 px the counts table scrolls in its own box; the page itself does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -86,3 +86,10 @@ class MeasureApiTests(TryggTestCase):
         self.assertEqual(red.json()["history"][-1]["comment"], "Inga lampor")
         self.assertEqual(self.call("sara", "POST", f"{path}/light", {"light": "green"}).status_code,
                          403)  # fmt: skip
+
+    def test_an_id_too_large_for_the_database_is_refused_not_a_server_error(self):
+        body = {"title": "Klotterplank", "kind": "situational",
+                "responsible": self.w.orgs["natt"].pk, "partners": [2**70]}  # fmt: skip
+        response = self.call("anna", "POST", "/api/v1/measures", body)
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("partners", str(response.json()["detail"][0]))

@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from trygg.demo.effects import seed_effect_measures
-from trygg.measures.actions import change_status, create_measure, set_light
-from trygg.measures.effect import CannotEvaluate, Parameters, evaluate, save_evaluation
+from trygg.measures.actions import change_status, create_measure, save_evaluation, set_light
+from trygg.measures.effect import CannotEvaluate, Parameters, evaluate
 from trygg.measures.models import Measure
 from trygg.meetings.actions import (
     add_item,

@@ -25,8 +25,8 @@ from django.utils import timezone
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
 from trygg.geo.projection import to_wgs84
-from trygg.measures.actions import change_status, create_measure
-from trygg.measures.effect import Parameters, evaluate, save_evaluation, zones_of
+from trygg.measures.actions import change_status, create_measure, save_evaluation
+from trygg.measures.effect import Parameters, evaluate, zones_of
 from trygg.measures.models import Measure
 from trygg.partners.models import Municipality
 from trygg.reports.actions import submit_reports

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from trygg.measures.models import Measure
-from trygg.partners.access import municipalities_for, standing_of
+from trygg.partners.access import SHARED_VIEW_ROLES, municipalities_for, standing_of
 from trygg.partners.models import Municipality, Role
 
 # Roles that read every measure of their municipality (without internal notes).
@@ -148,3 +148,20 @@ def get_board_municipality(user: Any, code: str) -> Municipality:
         if municipality.code == code:
             return municipality
     raise Http404("No such partnership")
+
+
+# Evaluations (trygg.measures.effect): a wider door than the measure's page, so
+# a member of the municipality who may not evaluate gets 403, not 404.
+
+
+def may_evaluate(user: Any, measure: Measure) -> bool:
+    """Coordinators of the municipality and members of the responsible organisation."""
+    return is_coordinator(user, measure.municipality_id) or is_owner(user, measure)
+
+
+def may_read_evaluations(user: Any, measure: Measure) -> bool:
+    """Evaluators, and the partnership's partners, steering group and administrators."""
+    standing = standing_of(user)
+    return may_evaluate(user, measure) or standing.has_role(
+        measure.municipality_id, *SHARED_VIEW_ROLES
+    )

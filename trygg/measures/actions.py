@@ -8,18 +8,23 @@ follow-up lie, so no view or importer saves a Measure itself.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.measures.models import Measure, MeasureEvent
+from trygg.measures import polygon as polygons
+from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.access import visible_reports
 from trygg.reports.models import Category
+
+if TYPE_CHECKING:
+    from trygg.measures.effect import Effect
 
 
 class MeasureRefused(ValueError):
@@ -38,6 +43,9 @@ EDITABLE = (
 )  # fmt: skip
 # What a measure is linked to, edited as whole sets beside the fields.
 LINKS = ("categories", "partners", "reports")
+EDITABLE += ("treated_polygon",)
+# What the history keeps of a changed polygon: that it was drawn, never its coordinates.
+DRAWN = "drawn"
 
 
 @transaction.atomic
@@ -66,6 +74,8 @@ def create_measure(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _check_dates(fields.get("starts_on"), fields.get("deadline"))
+    if fields.get("treated_polygon") is not None:
+        fields["treated_polygon"] = _checked_polygon(fields["treated_polygon"], municipality)
     measure = Measure.objects.create(
         municipality=municipality, title=title, kind=kind, responsible=responsible,
         meeting=meeting, status=status, planned_slots=list(planned_slots), **fields,
@@ -74,6 +84,9 @@ def create_measure(
     measure.reports.set(reports)
     measure.partners.set(partners)
     MeasureEvent.objects.create(measure=measure, actor=_actor(by), field="created", new=status)
+    if measure.treated_polygon is not None:
+        MeasureEvent.objects.create(measure=measure, actor=_actor(by), field="treated_polygon",
+                                    new=DRAWN)  # fmt: skip
     return measure
 
 
@@ -139,6 +152,9 @@ def update_measure(
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_dates(changes.get("starts_on", measure.starts_on),
                  changes.get("deadline", measure.deadline))  # fmt: skip
+    if changes.get("treated_polygon") is not None:
+        changes["treated_polygon"] = _checked_polygon(changes["treated_polygon"],
+                                                      measure.municipality)  # fmt: skip
     events = []
     for field, value in changes.items():
         old = getattr(measure, field)
@@ -146,7 +162,7 @@ def update_measure(
             continue
         setattr(measure, field, value)
         events.append(MeasureEvent(measure=measure, actor=_actor(by), field=field,
-                                   old=_text(old), new=_text(value)))  # fmt: skip
+                                   old=_text(old, field), new=_text(value, field)))  # fmt: skip
     if events:
         measure.updated_at = timezone.now()
         measure.save()
@@ -170,10 +186,19 @@ def _actor(by: Any) -> Any:
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def _text(value: Any) -> str:
+def _checked_polygon(polygon: Any, municipality: Municipality) -> dict[str, Any]:
+    try:
+        return polygons.checked(polygon, municipality)
+    except polygons.PolygonProblem as problem:
+        raise MeasureRefused(str(problem), "treated_polygon") from None
+
+
+def _text(value: Any, field: str = "") -> str:
     """What a history entry stores of a value: a name for an object, the value otherwise."""
     if value is None:
         return ""
+    if field == "treated_polygon":
+        return DRAWN
     return str(getattr(value, "pk", value))
 
 
@@ -297,3 +322,17 @@ def _change_reports(measure: Measure, by: Any, *, add: list[Any], remove: list[A
     measure.reports.add(*add)
     _record_link(measure, by, "reports", str(len(remove)) if remove else "",
                  str(len(add)) if add else "")  # fmt: skip
+
+
+def save_evaluation(*, measure: Measure, by: Any, effect: Effect) -> Evaluation:
+    """Keep the evaluation as shown, dated, with a line in the measure's history."""
+    evaluation = Evaluation.objects.create(
+        measure=measure,
+        by=_actor(by),
+        parameters=asdict(effect.parameters),
+        results=effect.as_json(),
+    )
+    MeasureEvent.objects.create(
+        measure=measure, actor=evaluation.by, field="evaluation", new=str(evaluation.pk)
+    )
+    return evaluation

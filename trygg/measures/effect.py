@@ -1,9 +1,10 @@
 """Did a measure work? Before/after counts around its start, and what trygg.analysis.effect says.
 
-The treated area is the measure's area; the buffer is a ring around it (500 m
-by default) where displacement or a diffusion of benefit would show; the
-comparison area is the rest of the municipality outside both (or an area the
-coordinator chooses, minus treated and buffer). Windows of the same length lie
+The treated zone is the polygon drawn for the measure, or else its area; the
+buffer is a ring around it (500 m by default) where displacement or a
+diffusion of benefit would show; the comparison area is the rest of the
+municipality outside both (or an area the coordinator chooses, minus treated
+and buffer). Windows of the same length lie
 before and after the start, and the same two windows a year earlier (52
 weeks, so weekdays line up) show whether the change is just the season.
 
@@ -16,7 +17,7 @@ classifies them all at once.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,16 +25,18 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.analysis.effect import PrePost, Wdd, Wdq, wdd, wdq
 from trygg.core.queries import driver_rows
 from trygg.geo.lookup import geometry_to_sweref
 from trygg.geo.models import Area
-from trygg.measures.models import Evaluation, Measure, MeasureEvent
-from trygg.partners.access import SHARED_VIEW_ROLES, standing_of
-from trygg.partners.models import Municipality, Role
+
+# Who may evaluate lives in access.py and saving in actions.py; the old names stay
+# importable from here for callers on other branches (the demo, the bench).
+from trygg.measures.models import Evaluation, Measure
+from trygg.measures.polygon import outline_of
+from trygg.partners.models import Municipality
 from trygg.reports.access import reports_for_statistics
 from trygg.situation.queries import Taxonomy
 
@@ -58,6 +61,11 @@ class Parameters:
     weeks: int = DEFAULT_WEEKS
     buffer_m: float = DEFAULT_BUFFER_M
     comparison_area_id: int | None = None  # None: the rest of the municipality
+    # Which shape was treated, set by `evaluate` from the measure (never from a
+    # request), so a snapshot still says it after the polygon is redrawn.
+    treated_zone: str = ""  # "polygon" or "area"
+    treated_area_id: int | None = None
+    treated_polygon: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,20 +142,11 @@ def zones_of(municipality: Municipality, treated: Any, parameters: Parameters) -
             raise CannotEvaluate(_("The comparison area is not in this municipality."))
         outside = geometry_to_sweref(chosen.get().geometry)
     else:
-        outside = _outline(municipality)
+        outside = outline_of(municipality)
     comparison = outside.difference(ring)
     for shape in (treated, buffer, comparison):
         shapely.prepare(shape)
     return Zones(treated=treated, buffer=buffer, comparison=comparison)
-
-
-def _outline(municipality: Municipality) -> Any:
-    boundary = Municipality.objects.filter(pk=municipality.pk).values_list("boundary", flat=True)
-    outline = boundary.first()
-    if outline:
-        return geometry_to_sweref(outline)
-    shapes = municipality.areas.values_list("geometry", flat=True)
-    return shapely.union_all([geometry_to_sweref(g) for g in shapes])
 
 
 def window_points(
@@ -177,16 +176,26 @@ def target_categories(measure: Measure) -> list[int]:
     return Taxonomy.load().incident_ids(codes)
 
 
-def evaluate(measure: Measure, parameters: Parameters, *, today: date) -> Effect:
-    """Counts in the three zones over the four windows, and the statistics on them."""
+def treated_of(measure: Measure, parameters: Parameters) -> tuple[Any, Parameters]:
+    """The treated zone in SWEREF 99 TM (the drawn polygon, else the area), and it named."""
+    if measure.treated_polygon:
+        named = replace(parameters, treated_zone="polygon", treated_polygon=measure.treated_polygon)
+        return geometry_to_sweref(measure.treated_polygon), named
     if measure.area_id is None:
         raise CannotEvaluate(_("The measure has no area."))
+    area = Area.objects.get(pk=measure.area_id)
+    named = replace(parameters, treated_zone="area", treated_area_id=area.pk)
+    return geometry_to_sweref(area.geometry), named
+
+
+def evaluate(measure: Measure, parameters: Parameters, *, today: date) -> Effect:
+    """Counts in the three zones over the four windows, and the statistics on them."""
+    treated, parameters = treated_of(measure, parameters)
     if measure.starts_on is None:
         raise CannotEvaluate(_("The measure has no start date."))
     categories = target_categories(measure)
     windows = windows_of(measure.starts_on, parameters.weeks, today)
-    area = Area.objects.get(pk=measure.area_id)
-    zones = zones_of(measure.municipality, geometry_to_sweref(area.geometry), parameters)
+    zones = zones_of(measure.municipality, treated, parameters)
     by_window = {
         name: zones.classify(*window_points(measure.municipality_id, span, categories))
         for name, span in windows.items()
@@ -244,52 +253,8 @@ def _number(value: Any, default: float) -> float:
     return number if math.isfinite(number) else default
 
 
-# Who may evaluate and read evaluations. To move into measures/access.py when
-# the measures pages (branch measuresui) are merged.
-
-
-def get_measure_for(user: Any, measure_id: int) -> Measure:
-    """The measure if `user` may see it (trygg.measures.access): 404 otherwise, never 403."""
-    from trygg.measures import access
-
-    return access.get_measure_for(user, measure_id)
-
-
-def may_evaluate(user: Any, measure: Measure) -> bool:
-    """Coordinators of the municipality and members of the responsible organisation."""
-    standing = standing_of(user)
-    return (
-        standing.is_superuser
-        or standing.has_role(measure.municipality_id, Role.COORDINATOR)
-        or measure.responsible_id in standing.organisation_ids
-    )
-
-
-def may_read_evaluations(user: Any, measure: Measure) -> bool:
-    """Evaluators, and the partnership's partners, steering group and administrators."""
-    standing = standing_of(user)
-    return may_evaluate(user, measure) or standing.has_role(
-        measure.municipality_id, *SHARED_VIEW_ROLES
-    )
-
-
 def evaluations_of(measure: Measure) -> list[Evaluation]:
     return list(measure.evaluations.select_related("by"))
-
-
-@transaction.atomic
-def save_evaluation(*, measure: Measure, by: Any, effect: Effect) -> Evaluation:
-    """Keep the evaluation as shown, dated, with a line in the measure's history."""
-    evaluation = Evaluation.objects.create(
-        measure=measure,
-        by=by if getattr(by, "is_authenticated", False) else None,
-        parameters=asdict(effect.parameters),
-        results=effect.as_json(),
-    )
-    MeasureEvent.objects.create(
-        measure=measure, actor=evaluation.by, field="evaluation", new=str(evaluation.pk)
-    )
-    return evaluation
 
 
 def conclusion_labels() -> dict[str, str]:

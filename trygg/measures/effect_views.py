@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from trygg.core.downloads import GEOJSON
 from trygg.geo.models import Area
-from trygg.measures import effect, presence
+from trygg.measures import access, effect, presence
+from trygg.measures.actions import save_evaluation
 from trygg.measures.models import Measure
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.pages import outlines
@@ -26,8 +27,8 @@ from trygg.situation.access import get_partnership_for, may_coordinate
 
 
 def _evaluator_measure(request: HttpRequest, measure_id: int) -> Measure:
-    measure = effect.get_measure_for(request.user, measure_id)
-    if not effect.may_evaluate(request.user, measure):
+    measure = access.get_measure_for(request.user, measure_id)
+    if not access.may_evaluate(request.user, measure):
         raise PermissionDenied
     return measure
 
@@ -69,7 +70,7 @@ def save(request: HttpRequest, measure_id: int) -> HttpResponse:
     except effect.CannotEvaluate as refused:
         messages.error(request, str(refused))
         return redirect("measures_effect:evaluate", measure_id=measure.pk)
-    effect.save_evaluation(measure=measure, by=request.user, effect=result)
+    save_evaluation(measure=measure, by=request.user, effect=result)
     messages.success(request, _("The evaluation is saved with the measure."))
     return redirect("measures_effect:evaluations", measure_id=measure.pk)
 
@@ -77,8 +78,8 @@ def save(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 def evaluations(request: HttpRequest, measure_id: int) -> HttpResponse:
     """The saved evaluations of a measure, newest first."""
-    measure = effect.get_measure_for(request.user, measure_id)
-    if not effect.may_read_evaluations(request.user, measure):
+    measure = access.get_measure_for(request.user, measure_id)
+    if not access.may_read_evaluations(request.user, measure):
         raise PermissionDenied
     saved = [
         {"evaluation": e, "shown": effect.presentation(e.results)}
@@ -90,7 +91,7 @@ def evaluations(request: HttpRequest, measure_id: int) -> HttpResponse:
         {
             "measure": measure,
             "saved": saved,
-            "may_evaluate": effect.may_evaluate(request.user, measure),
+            "may_evaluate": access.may_evaluate(request.user, measure),
         },
     )
 

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from trygg.geo.models import Area
+from trygg.measures import polygon as polygons
 from trygg.measures.models import Measure
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.access import reports_by_id
@@ -30,6 +31,7 @@ FIELD_ORDER = (
     "linked_reports", "reports", "cells", "cause", "description", "goal", "starts_on",
     "deadline", "follow_up_on", "ordinary_work", "cost_sek", "outcome", "internal_notes",
 )  # fmt: skip
+FIELD_ORDER += ("treated_polygon",)  # shown where declared: after the hot-spot cells
 
 
 class MeasureForm(forms.Form):
@@ -57,6 +59,12 @@ class MeasureForm(forms.Form):
     cells = forms.CharField(
         label=_("Hot-spot cells"), required=False, max_length=2000, widget=TEXT,
         help_text=_("One cell a line: west edge, south edge and side in SWEREF 99 TM metres."),
+    )  # fmt: skip
+    treated_polygon = forms.CharField(
+        label=_("Treated area polygon"), required=False, max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text=_("Tap the map to add corners, or write one corner a line: latitude, longitude "
+                    "(or paste a GeoJSON Polygon). Leave empty to evaluate the area."),
     )  # fmt: skip
     cause = forms.CharField(label=_("Cause"), required=False, widget=TEXT)
     description = forms.CharField(label=_("Description"), required=False, widget=TEXT)
@@ -136,6 +144,18 @@ class MeasureForm(forms.Form):
             data["reports"] = [*kept, *data["reports"]]
         return data
 
+    def clean_treated_polygon(self) -> dict[str, Any] | None:
+        try:
+            return polygons.parse_text(self.cleaned_data["treated_polygon"])
+        except polygons.PolygonProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+    def map_outlines(self) -> dict[str, Any]:
+        """The municipality and its areas for the drawing map (the template asks only if drawn)."""
+        from trygg.reports.pages import outlines
+
+        return outlines([self.municipality])
+
     def clean_cells(self) -> list[dict[str, float]]:
         cells = []
         for line in self.cleaned_data["cells"].splitlines():
@@ -169,6 +189,7 @@ def initial_of(measure: Measure) -> dict[str, Any]:
     initial["area"] = measure.area_id
     initial["responsible"] = measure.responsible_id
     initial["cells"] = cells_text(measure.cells)
+    initial["treated_polygon"] = polygons.as_lines(measure.treated_polygon)
     return initial
 
 

@@ -88,6 +88,10 @@ class Measure(models.Model):
     # A presence measure's planned weekday × hour slots ([{"weekday": 0–6, "hour": 0–23}]),
     # from Planera närvaro: its page counts the Lugnt check-ins in each since the start.
     planned_slots = models.JSONField(_("planned slots"), default=list, blank=True)
+    # The treated area drawn on the map, when the measure covers less (or other)
+    # than one of the municipality's areas: a GeoJSON Polygon, WGS84 lon/lat,
+    # checked by trygg.measures.polygon. When set, the evaluation uses it.
+    treated_polygon = models.JSONField(_("treated area polygon"), null=True, blank=True)
     # Who.
     responsible = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="measures_owned"

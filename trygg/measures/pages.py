@@ -134,13 +134,12 @@ def linked_reports(user: Any, measure: Measure) -> list[Any]:
 
 def effect_links(user: Any, measure: Measure) -> list[dict[str, str]]:
     """Links to the measure's effect pages that `user` may open (evaluate, the saved ones)."""
-    from trygg.measures import effect
 
     links = []
-    if effect.may_evaluate(user, measure):
+    if access.may_evaluate(user, measure):
         links.append({"url": reverse("measures_effect:evaluate", args=[measure.pk]),
                       "text": _("Evaluate")})  # fmt: skip
-    if effect.may_read_evaluations(user, measure):
+    if access.may_read_evaluations(user, measure):
         links.append({"url": reverse("measures_effect:evaluations", args=[measure.pk]),
                       "text": _("Saved evaluations")})  # fmt: skip
     return links
@@ -193,6 +192,7 @@ def measure_dict(measure: Measure, *, notes: bool, today: date) -> dict[str, Any
         "categories": sorted(c.code for c in measure.categories.all()),
         "reports": sorted(str(r) for r in measure.reports.values_list("pk", flat=True)),
         "cells": measure.cells,
+        "treated_polygon": measure.treated_polygon,
         "responsible": {"id": measure.responsible_id, "name": measure.responsible.name},
         "responsible_person": measure.responsible_person,
         "partners": [{"id": o.pk, "name": o.name} for o in measure.partners.all()],
@@ -308,6 +308,8 @@ def event_sentence(event: MeasureEvent) -> str:
         }  # fmt: skip
     if event.field == "light":
         return _("Traffic light set to %(light)s.") % {"light": light_text(event.new)}
+    if event.field == "treated_polygon":
+        return _polygon_sentence(event)
     if event.field in LINKS:
         return LINKS[event.field](event)
     name = FIELD_NAMES.get(event.field, event.field)
@@ -384,6 +386,15 @@ LINKS: dict[str, Any] = {
     "partners": _link_sentence,
     "evaluation": _evaluated,
 }
+
+
+def _polygon_sentence(event: MeasureEvent) -> str:
+    """The history says that the polygon was drawn, redrawn or removed, never where."""
+    if not event.new:
+        return _("The treated area polygon was removed.")
+    if event.old:
+        return _("The treated area polygon was redrawn.")
+    return _("The treated area polygon was drawn.")
 
 
 def _name_of(model: Any, pk: str) -> str:

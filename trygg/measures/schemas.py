@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -16,6 +16,10 @@ Kind = Literal[
 ]  # fmt: skip
 
 
+# A database id: larger numbers cannot name a row, and SQLite cannot even compare them (a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class Named(Schema):
     id: int
     name: str
@@ -25,6 +29,26 @@ class CellIn(Schema):
     x: float = Field(description="SWEREF 99 TM easting of the cell's west edge")
     y: float = Field(description="SWEREF 99 TM northing of the cell's south edge")
     size: float = Field(gt=0, description="Side in metres")
+
+
+class PolygonIn(Schema):
+    """A GeoJSON Polygon in WGS84: one closed ring of [longitude, latitude] positions."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]] = Field(
+        max_length=10,
+        description="One ring of 4 to 200 [longitude, latitude] positions, the last equal to "
+        "the first; no holes, edges that do not cross, inside or overlapping the "
+        "municipality, at most 100 km². Another is refused with 422 naming "
+        "`treated_polygon`.",
+    )
+
+
+class PolygonOut(Schema):
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]] = Field(
+        description="One closed ring of [longitude, latitude] positions, WGS84"
+    )
 
 
 class MeasureSummaryOut(Schema):
@@ -50,6 +74,10 @@ class MeasureOut(Schema):
     categories: list[str] = Field(description="Category codes")
     reports: list[UUID] = Field(description="Ids of the linked reports")
     cells: list[CellIn] = Field(description="Hot-spot cells the measure answers")
+    treated_polygon: PolygonOut | None = Field(
+        description="The treated area drawn on the map; when set, the evaluation uses it "
+        "instead of the area"
+    )
     responsible: Named
     responsible_person: str
     partners: list[Named]
@@ -110,16 +138,19 @@ class MeasureIn(Schema):
     municipality: str | None = Field(None, description="Code; default: your only municipality")
     title: str = Field(min_length=1, max_length=200, description="What is done")
     kind: Kind
-    responsible: int = Field(description="Id of the responsible organisation")
+    responsible: Id = Field(description="Id of the responsible organisation")
     status: Literal["proposed", "decided"] = "proposed"
     description: str = Field("", max_length=10_000)
     cause: str = Field("", max_length=10_000)
     goal: str = Field("", max_length=300)
-    area: int | None = None
+    area: Id | None = None
     categories: list[str] = Field(default_factory=list, max_length=100)
     reports: list[UUID] = Field(default_factory=list, max_length=1000)
     cells: list[CellIn] = Field(default_factory=list, max_length=1000)
-    partners: list[int] = Field(default_factory=list, max_length=100)
+    treated_polygon: PolygonIn | None = Field(
+        None, description="The treated area drawn on the map, when it is not just the area"
+    )
+    partners: list[Id] = Field(default_factory=list, max_length=100)
     responsible_person: str = Field("", max_length=120)
     starts_on: date | None = None
     deadline: date | None = None

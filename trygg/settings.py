@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trygg.meetings",
     "trygg.operations",
     "trygg.demo",
+    "trygg.sspf",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -167,6 +167,9 @@ SITUATION_CACHE_SECONDS = env.integer("SITUATION_CACHE_SECONDS", 10)
 # Largest batch accepted by POST /api/v1/reports/batch.
 REPORT_BATCH_LIMIT = 10_000
 # Photos larger than this are refused.
+# Keys of the SSPF case names' encryption, newest first (trygg.sspf.crypto; docs/sspf.md).
+SSPF_KEYS = env.fernet_keys("SSPF_KEYS")
+
 PHOTO_MAX_BYTES = env.integer("PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.test import Client, SimpleTestCase
 
 from tests.reports.test_pages import form_data
+from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
@@ -146,11 +147,13 @@ class CsrfTests(TryggTestCase):
             municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
         )
         cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
+        cls.case = sspf_case(cls.w)
+        cls.sofia = cls.case.coordinator
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
         w = self.w
-        m, i = self.meeting.pk, self.item.pk
+        m, i, c = self.meeting.pk, self.item.pk, self.case.pk
         return {
             ("registration/login.html", "{% url 'login' %}"): (
                 None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
@@ -237,6 +240,24 @@ class CsrfTests(TryggTestCase):
             ),
             ("meetings/close_confirm.html", "{% url 'meetings:close' meeting.pk %}"): (
                 w.anna, f"/moten/{m}/avsluta/", {}
+            ),
+            ("sspf/new.html", "{% url 'sspf:new' municipality.code %}"): (
+                self.sofia, "/sspf/kommun/2380/nytt/", {"age_band": "12-14", "concern": "school"}
+            ),
+            ("sspf/consent.html", "{% url 'sspf:consent' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/samtycke/", {}
+            ),
+            ("sspf/case.html", "{% url 'sspf:participant' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/deltagare/", {}
+            ),
+            ("sspf/close.html", "{% url 'sspf:close' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/avsluta/", {}
+            ),
+            ("sspf/withdraw.html", "{% url 'sspf:withdraw' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/aterkalla/", {}
+            ),
+            ("sspf/purge.html", "{% url 'sspf:purge' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/radera/", {}
             ),
         }  # fmt: skip
 

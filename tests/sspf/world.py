@@ -87,3 +87,24 @@ class SspfTestCase(TryggTestCase):
 
 def days_ago(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)
+
+
+def sspf_case(w: Any) -> Case:
+    """An open case with its consent, for the route tables: its coordinator sofia is made here.
+
+    For tests that build only tests/world.py's partnership; greta is named in the
+    consent, but nobody is added as a participant.
+    """
+    sofia = User.objects.create_user("sofia", password="secret-pass-123")
+    for user in (sofia, w.adam):
+        authenticator_of(user)
+    actions.grant_coordinator(by=w.adam, user=sofia, municipality=w.ostersund)
+    case = actions.open_case(by=sofia, municipality=w.ostersund, age_band=AgeBand.FROM_12,
+                             school_unit="Parkskolan", concern=Concern.SCHOOL)  # fmt: skip
+    today = timezone.localdate()
+    actions.record_consent(
+        by=sofia, case=case, given_on=today, expires_on=today + timedelta(days=90),
+        document_reference="Dnr 1", by_guardian_1=True, by_guardian_2=True,
+        scope=[Covered(SCHOOL, "Parkskolan", w.greta)],
+    )  # fmt: skip
+    return case

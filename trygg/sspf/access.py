@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from trygg.partners.access import has_confirmed_second_factor, standing_of
-from trygg.partners.models import Role
+from trygg.partners.models import Municipality, Role
 from trygg.sspf import crypto
 from trygg.sspf.audit import Action, Target, record, record_reads
 from trygg.sspf.models import (
@@ -233,3 +233,38 @@ def statistics_municipality_ids(user: Any) -> frozenset[int]:
     standing = standing_of(user)
     steering = {m for m, roles in standing.roles.items() if roles & set(STATISTICS_ROLES)}
     return frozenset(steering) | coordinator_municipality_ids(user)
+
+
+def coordinator_municipality(user: Any, code: str) -> Municipality:
+    """The municipality `code` where `user` opens SSPF cases; a 404 for anyone else."""
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or not is_coordinator_in(user, municipality.pk):
+        raise Http404
+    return municipality
+
+
+def statistics_municipality(user: Any, code: str) -> Municipality:
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or municipality.pk not in statistics_municipality_ids(user):
+        raise Http404
+    return municipality
+
+
+def coordinated_municipalities(user: Any) -> list[Municipality]:
+    ids = coordinator_municipality_ids(user)
+    return list(Municipality.objects.filter(pk__in=ids).defer("boundary").order_by("name"))
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether `user` has an SSPF part this session cannot use until the second factor is passed.
+
+    Tells the person about her own standing only, to send her to the code page
+    instead of a 404 she could not make sense of.
+    """
+    if not settings.TWO_FACTOR_REQUIRED or not _is_active_user(user):
+        return False
+    verified = getattr(user, "is_verified", None)
+    if verified is None or verified():
+        return False
+    grants = CoordinatorGrant.objects.active().filter(user=user)
+    return grants.exists() or Participant.objects.filter(user=user).exists()

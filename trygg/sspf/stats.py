@@ -16,13 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from trygg.sspf import access
 from trygg.sspf.audit import Action, Target, record
-from trygg.sspf.models import CaseStatistic
+from trygg.sspf.models import AgeBand, CaseStatistic, Concern, Outcome
 
 SMALLEST_SHOWN = 5
 DIMENSIONS = ("age_band", "concern", "outcome")
+_LABELS = (
+    ("age_band", _("Age band"), AgeBand.choices),
+    ("concern", _("Concern"), Concern.choices),
+    ("outcome", _("Outcome"), Outcome.choices),
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,21 @@ class YearFigures:
     total: int | None
     # Per dimension: {code: count, or None where suppressed}; codes with no case are left out.
     cells: dict[str, dict[str, int | None]] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Each dimension's heading and (label, count) pairs, in the choices' order, for pages."""
+        return [
+            {
+                "label": heading,
+                "cells": [
+                    (label, self.cells[dim][code])
+                    for code, label in choices
+                    if code in self.cells[dim]
+                ],
+            }
+            for dim, heading, choices in _LABELS
+        ]
 
 
 def suppress(counts: dict[str, int], total_shown: bool) -> dict[str, int | None]:

@@ -30,6 +30,7 @@ from trygg.reports.models import Category
 from trygg.reports.photos import attach_photo
 from trygg.situation.actions import publish_period
 from trygg.situation.periods import parse_period
+from trygg.sspf.models import CoordinatorGrant
 
 OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID = "ok", "moved", "login", "hidden", "denied", "invalid"
 O, M, L, H, D, I = OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID  # noqa: E741  (one letter a cell)
@@ -148,6 +149,9 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "sspf:index": ("GET", "/sspf/", (L, H, H, H, H, H, H, H)),
     "sspf:new": ("GET", "/sspf/kommun/{code}/nytt/", (L, H, H, H, H, H, H, H)),
     "sspf:statistics": ("GET", "/sspf/kommun/{code}/statistik/", (L, H, H, O, O, H, H, H)),
+    # Administrators of the municipality grant and revoke the SSPF coordinator role.
+    "sspf:coordinators": ("GET", "/sspf/kommun/{code}/samordnare/", (L, H, H, H, H, O, H, H)),
+    "sspf:revoke": ("POST", "/sspf/kommun/{code}/samordnare/{grant}/aterkalla/", (L, H, H, H, H, M, H, H)),  # noqa: E501
     "sspf:case": ("GET", "/sspf/{case}/", (L, H, H, H, H, H, H, H)),
     "sspf:name": ("GET", "/sspf/{case}/namn/", (L, H, H, H, H, H, H, H)),
     "sspf:consent": ("GET", "/sspf/{case}/samtycke/", (L, H, H, H, H, H, H, H)),
@@ -238,6 +242,7 @@ class AccessTableTests(TryggTestCase):
             status=Meeting.Status.HELD,
         )  # fmt: skip
         cls.case = sspf_case(cls.w)
+        cls.grant = CoordinatorGrant.objects.get(user=cls.case.coordinator)
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -261,6 +266,7 @@ class AccessTableTests(TryggTestCase):
             item=self.item.pk,
             held=self.held.pk,
             case=self.case.pk,
+            grant=self.grant.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

@@ -22,6 +22,7 @@ from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
+from trygg.sspf.models import CoordinatorGrant
 
 TRYGG = Path(sys.executable).with_name("trygg")
 PACKAGE = Path(__file__).resolve().parent.parent / "trygg"
@@ -149,6 +150,7 @@ class CsrfTests(TryggTestCase):
         cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
         cls.case = sspf_case(cls.w)
         cls.sofia = cls.case.coordinator
+        cls.grant = CoordinatorGrant.objects.get(user=cls.sofia)
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
@@ -258,6 +260,12 @@ class CsrfTests(TryggTestCase):
             ),
             ("sspf/purge.html", "{% url 'sspf:purge' case.pk %}"): (
                 self.sofia, f"/sspf/{c}/radera/", {}
+            ),
+            ("sspf/coordinators.html", "{% url 'sspf:coordinators' municipality.code %}"): (
+                w.adam, "/sspf/kommun/2380/samordnare/", {"username": "nobody"}
+            ),
+            ("sspf/coordinators.html", "{% url 'sspf:revoke' municipality.code grant.pk %}"): (
+                w.adam, f"/sspf/kommun/2380/samordnare/{self.grant.pk}/aterkalla/", {}
             ),
         }  # fmt: skip
 

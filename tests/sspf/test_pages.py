@@ -7,11 +7,12 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
 
+from tests.sspf.test_purge import rows_containing
 from tests.sspf.world import SspfTestCase
 from tests.world import sign_in
 from trygg.sspf import actions
 from trygg.sspf.actions import Covered
-from trygg.sspf.models import Case, SspfAuditEvent
+from trygg.sspf.models import Case, CoordinatorGrant, SspfAuditEvent
 
 KEY = Fernet.generate_key().decode()
 
@@ -69,8 +70,11 @@ class CoordinatorPagesTests(SspfTestCase):
         assert {t for _, t in read} == targets and {a for a, _ in read} == {"read"}
         assert self.client.post(f"/sspf/{case.pk}/aterkalla/").status_code == 302
         assert self.client.get(f"/sspf/{case.pk}/").status_code == 404
+        pseudonym, token = case.pseudonym, Case.objects.get().name_token
         assert self.client.post(f"/sspf/{case.pk}/radera/").status_code == 302
         assert not Case.objects.exists()
+        # Nothing of it in any table: sessions and flashed messages included.
+        assert rows_containing(pseudonym, token, "Alva", "Dnr 2026/44") == []
 
     def test_an_incomplete_consent_is_shown_again_with_the_reason(self):
         case = self.open_case(age_band="15-17")
@@ -147,3 +151,34 @@ class CoordinatorPagesTests(SspfTestCase):
         assert "–" in response.content.decode()  # one case: suppressed
         self.as_user(self.w.karl)
         assert self.client.get("/sspf/kommun/2380/statistik/").status_code == 404
+
+
+class GrantPagesTests(SspfTestCase):
+    def test_an_administrator_grants_and_revokes_the_role_and_sees_no_case(self):
+        case = self.running_case()
+        sign_in(self.client, self.w.adam)
+        page = self.client.get("/sspf/kommun/2380/samordnare/")
+        assert {g.user.username for g in page.context["grants"]} == {"sofia", "sven"}
+        response = self.client.post("/sspf/kommun/2380/samordnare/", {"username": "ulla"})
+        assert response.status_code == 302
+        grant = CoordinatorGrant.objects.active().get(user=self.w.ulla)
+        assert self.client.get(f"/sspf/{case.pk}/").status_code == 404
+        response = self.client.post(f"/sspf/kommun/2380/samordnare/{grant.pk}/aterkalla/")
+        assert response.status_code == 302
+        assert not CoordinatorGrant.objects.active().filter(user=self.w.ulla).exists()
+
+    def test_a_user_without_a_second_factor_is_refused_the_role(self):
+        sign_in(self.client, self.w.adam)
+        response = self.client.post("/sspf/kommun/2380/samordnare/", {"username": "karl"})
+        assert response.status_code == 400
+        assert "andra faktor" in response.content.decode()
+
+    def test_only_the_municipalitys_administrators_manage_the_role(self):
+        grant = CoordinatorGrant.objects.get(user=self.w.sofia)
+        for user in (self.w.anna, self.w.sofia, self.w.erik):
+            self.client.logout()
+            sign_in(self.client, user)
+            assert self.client.get("/sspf/kommun/2380/samordnare/").status_code == 404
+            url = f"/sspf/kommun/2380/samordnare/{grant.pk}/aterkalla/"
+            assert self.client.post(url).status_code == 404
+        assert CoordinatorGrant.objects.active().filter(user=self.w.sofia).exists()

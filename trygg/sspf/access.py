@@ -268,3 +268,19 @@ def needs_second_factor(user: Any) -> bool:
         return False
     grants = CoordinatorGrant.objects.active().filter(user=user)
     return grants.exists() or Participant.objects.filter(user=user).exists()
+
+
+def granting_municipality(user: Any, code: str) -> Municipality:
+    """The municipality whose SSPF coordinators `user` administers; a 404 for anyone else."""
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or not may_grant_coordinator(user, municipality.pk):
+        raise Http404
+    return municipality
+
+
+def grants_of(user: Any, municipality: Municipality) -> QuerySet[CoordinatorGrant]:
+    """The active SSPF coordinator grants of `municipality`, for its administrators."""
+    if not may_grant_coordinator(user, municipality.pk):
+        return CoordinatorGrant.objects.none()
+    grants = CoordinatorGrant.objects.active().filter(municipality=municipality)
+    return grants.select_related("user").order_by("user__username")

@@ -99,3 +99,17 @@ class CloseForm(forms.Form):
             if value not in (Outcome.CONSENT_WITHDRAWN, Outcome.CONSENT_EXPIRED)
         ],
     )
+
+
+class GrantForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+    def clean_username(self) -> Any:
+        user = (
+            get_user_model()
+            .objects.filter(username=self.cleaned_data["username"].strip(), is_active=True)
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError(_("No active user has this user name."))
+        return user

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.sspf import access, actions, stats
 from trygg.sspf.actions import Covered, SspfRefused
-from trygg.sspf.forms import CaseForm, CloseForm, ConsentForm, ParticipantForm
+from trygg.sspf.forms import CaseForm, CloseForm, ConsentForm, GrantForm, ParticipantForm
 from trygg.sspf.models import Case, Consent, OrganisationKind
 
 
@@ -230,3 +230,38 @@ def statistics(request: HttpRequest, code: str) -> HttpResponse:
     years = stats.statistics_for(request.user, municipality.pk)
     context = {"municipality": municipality, "years": years, "smallest": stats.SMALLEST_SHOWN}
     return render(request, "sspf/statistics.html", context)
+
+
+@sspf_view
+def coordinators(request: HttpRequest, code: str) -> HttpResponse:
+    """The municipality's SSPF coordinators, granted and revoked by its administrators."""
+    municipality = access.granting_municipality(request.user, code)
+    form = GrantForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.grant_coordinator(by=request.user, user=form.cleaned_data["username"],
+                                      municipality=municipality)  # fmt: skip
+        except SspfRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("The SSPF coordinator role is granted."))
+            return redirect("sspf:coordinators", code=municipality.code)
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "grants": access.grants_of(request.user, municipality),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sspf/coordinators.html", context, status=status)
+
+
+@sspf_view
+@require_POST
+def revoke(request: HttpRequest, code: str, grant_id: int) -> HttpResponse:
+    municipality = access.granting_municipality(request.user, code)
+    grant = access.grants_of(request.user, municipality).filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404
+    actions.revoke_coordinator(by=request.user, grant=grant)
+    messages.success(request, _("The SSPF coordinator role is revoked."))
+    return redirect("sspf:coordinators", code=municipality.code)

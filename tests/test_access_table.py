@@ -156,6 +156,10 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "sspf:name": ("GET", "/sspf/{case}/namn/", (L, H, H, H, H, H, H, H)),
     "sspf:consent": ("GET", "/sspf/{case}/samtycke/", (L, H, H, H, H, H, H, H)),
     "sspf:participant": ("POST", "/sspf/{case}/deltagare/", (L, H, H, H, H, H, H, H)),
+    "sspf:meeting": ("POST", "/sspf/{case}/moten/", (L, H, H, H, H, H, H, H)),
+    "sspf:plan": ("POST", "/sspf/{case}/plan/", (L, H, H, H, H, H, H, H)),
+    "sspf:plan_status": ("POST", "/sspf/{case}/plan/{plan_item}/status/", (L, H, H, H, H, H, H, H)),
+    "sspf:note": ("POST", "/sspf/{case}/anteckningar/", (L, H, H, H, H, H, H, H)),
     "sspf:withdraw": ("GET", "/sspf/{case}/aterkalla/", (L, H, H, H, H, H, H, H)),
     "sspf:close": ("GET", "/sspf/{case}/avsluta/", (L, H, H, H, H, H, H, H)),
     "sspf:purge": ("GET", "/sspf/{case}/radera/", (L, H, H, H, H, H, H, H)),
@@ -267,6 +271,7 @@ class AccessTableTests(TryggTestCase):
             held=self.held.pk,
             case=self.case.pk,
             grant=self.grant.pk,
+            plan_item=self.case.plan.get().pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

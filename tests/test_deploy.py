@@ -252,6 +252,18 @@ class CsrfTests(TryggTestCase):
             ("sspf/case.html", "{% url 'sspf:participant' case.pk %}"): (
                 self.sofia, f"/sspf/{c}/deltagare/", {}
             ),
+            ("sspf/case.html", "{% url 'sspf:meeting' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/moten/", {"kind": "network"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:plan' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/plan/", {"goal": "Närvaro"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:plan_status' case.pk item.pk %}"): (
+                self.sofia, f"/sspf/{c}/plan/{self.case.plan.get().pk}/status/", {"status": "x"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:note' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/anteckningar/", {"text": ""}
+            ),
             ("sspf/close.html", "{% url 'sspf:close' case.pk %}"): (
                 self.sofia, f"/sspf/{c}/avsluta/", {}
             ),

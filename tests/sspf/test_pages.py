@@ -153,6 +153,46 @@ class CoordinatorPagesTests(SspfTestCase):
         assert self.client.get("/sspf/kommun/2380/statistik/").status_code == 404
 
 
+class CasePageFormsTests(SspfTestCase):
+    def test_the_coordinator_plans_and_the_participants_follow_up(self):
+        case = self.running_case()
+        lars = case.participants.get(user=self.w.lars)
+        sign_in(self.client, self.w.sofia)
+        response = self.client.post(f"/sspf/{case.pk}/moten/", {
+            "kind": "network", "held_on": timezone.localdate().isoformat(),
+            "attendees": [lars.pk], "guardians_present": "on",
+        })  # fmt: skip
+        assert response.status_code == 302
+        assert list(case.meetings.get().attendees.all()) == [lars]
+        for owner in ("school", "police"):
+            response = self.client.post(f"/sspf/{case.pk}/plan/", {
+                "goal": "Närvaro", "action": "Ring 070-1234567", "owner_kind": owner,
+            })  # fmt: skip
+            assert response.status_code == 302
+        school, police = case.plan.order_by("pk")
+        assert "070" not in school.action
+        self.client.logout()
+        sign_in(self.client, self.w.lars)
+        page = self.client.get(f"/sspf/{case.pk}/")
+        assert page.context["meeting_form"] is None and page.context["plan_form"] is None
+        url = f"/sspf/{case.pk}/plan/{school.pk}/status/"
+        assert self.client.post(url, {"status": "done"}).status_code == 302
+        url = f"/sspf/{case.pk}/plan/{police.pk}/status/"
+        assert self.client.post(url, {"status": "done"}).status_code == 404
+        assert [i.status for i in case.plan.order_by("pk")] == ["done", "planned"]
+        assert self.client.post(f"/sspf/{case.pk}/moten/", {}).status_code == 404
+        response = self.client.post(f"/sspf/{case.pk}/anteckningar/", {"text": "Mentor bokad"})
+        assert response.status_code == 302
+        assert case.notes.get().author == self.w.lars
+
+    def test_a_long_note_is_shown_again_with_the_reason(self):
+        case = self.running_case()
+        sign_in(self.client, self.w.maria)
+        response = self.client.post(f"/sspf/{case.pk}/anteckningar/", {"text": "x" * 501})
+        assert response.status_code == 400
+        assert not case.notes.exists()
+
+
 class GrantPagesTests(SspfTestCase):
     def test_an_administrator_grants_and_revokes_the_role_and_sees_no_case(self):
         case = self.running_case()

@@ -90,7 +90,7 @@ def days_ago(n: int) -> date:
 
 
 def sspf_case(w: Any) -> Case:
-    """An open case with its consent, for the route tables: its coordinator sofia is made here.
+    """An open case with its consent and a plan item, for the route tables; sofia is made here.
 
     For tests that build only tests/world.py's partnership; greta is named in the
     consent, but nobody is added as a participant.
@@ -107,4 +107,6 @@ def sspf_case(w: Any) -> Case:
         document_reference="Dnr 1", by_guardian_1=True, by_guardian_2=True,
         scope=[Covered(SCHOOL, "Parkskolan", w.greta)],
     )  # fmt: skip
+    actions.add_plan_item(by=sofia, case=case, goal="Närvaro", action="Mentor",
+                          owner_kind=SCHOOL)  # fmt: skip
     return case

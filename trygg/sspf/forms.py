@@ -9,10 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from trygg.sspf.models import (
+    NOTE_MAX_LENGTH,
+    PLAN_TEXT_MAX_LENGTH,
     AgeBand,
     Concern,
+    Meeting,
     OrganisationKind,
     Outcome,
+    PlanItem,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -113,3 +117,50 @@ class GrantForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No active user has this user name."))
         return user
+
+
+def participant_label(participant: Any) -> str:
+    user = participant.user
+    return (
+        f"{user.get_full_name() or user.username} ({participant.get_organisation_kind_display()})"
+    )
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    attendees = forms.TypedMultipleChoiceField(
+        label=_("Participants attending"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    guardians_present = forms.BooleanField(label=_("Guardians attend"), required=False)
+    young_person_present = forms.BooleanField(label=_("The young person attends"), required=False)
+
+    def __init__(self, *args: Any, participants: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.participants = {p.pk: p for p in participants}
+        self.fields["attendees"].choices = [(p.pk, participant_label(p)) for p in participants]
+
+    def clean_attendees(self) -> list[Any]:
+        return [self.participants[pk] for pk in self.cleaned_data["attendees"]]
+
+
+class PlanItemForm(forms.Form):
+    goal = forms.CharField(label=_("Goal"), max_length=PLAN_TEXT_MAX_LENGTH)
+    action = forms.CharField(label=_("Action"), max_length=PLAN_TEXT_MAX_LENGTH)
+    owner_kind = forms.ChoiceField(
+        label=_("Responsible organisation"), choices=OrganisationKind.choices
+    )
+    due_on = forms.DateField(label=_("Due"), widget=DATE, required=False)
+
+
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Logistics only, at most 500 characters. No names, and nothing about the "
+                    "young person's situation: that belongs in your own journal."),
+    )  # fmt: skip

@@ -144,8 +144,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Case open")
+        CLOSED = "closed", _("Case closed")
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
 
     pseudonym = models.CharField(_("case"), max_length=20, unique=True, default=new_pseudonym)

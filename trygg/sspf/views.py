@@ -25,8 +25,18 @@ from django.views.decorators.http import require_POST
 
 from trygg.sspf import access, actions, stats
 from trygg.sspf.actions import Covered, SspfRefused
-from trygg.sspf.forms import CaseForm, CloseForm, ConsentForm, GrantForm, ParticipantForm
-from trygg.sspf.models import Case, Consent, OrganisationKind
+from trygg.sspf.forms import (
+    CaseForm,
+    CloseForm,
+    ConsentForm,
+    GrantForm,
+    MeetingForm,
+    NoteForm,
+    ParticipantForm,
+    PlanItemForm,
+    PlanStatusForm,
+)
+from trygg.sspf.models import Case, Consent, OrganisationKind, PlanItem
 
 
 def sspf_view(view: Any) -> Any:
@@ -94,19 +104,29 @@ def _addable(case: Case, consents: list[Consent]) -> list[tuple[int, str]]:
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
     consents = access.consents_of(user, case)
-    managing = access.is_coordinator_of(user, case)
-    choices = _addable(case, consents) if managing and case.is_open else []
+    managing = access.is_coordinator_of(user, case) and case.is_open
+    consented = any(c.is_valid_on(timezone.localdate()) for c in consents)
+    choices = _addable(case, consents) if managing else []
+    participants = access.participants_of(user, case)
+    plan = access.plan_of(user, case)
+    planning = managing and consented
     return {
         "case": case,
-        "managing": managing,
+        "managing": access.is_coordinator_of(user, case),
         "consents": consents,
-        "has_valid_consent": any(c.is_valid_on(timezone.localdate()) for c in consents),
-        "participants": access.participants_of(user, case),
+        "has_valid_consent": consented,
+        "participants": participants,
         "meetings": access.meetings_of(user, case),
-        "plan": access.plan_of(user, case),
+        "plan": [(item, access.may_set_plan_status(user, item)) for item in plan],
+        "status_choices": PlanItem.Status.choices,
         "notes": access.notes_of(user, case),
         "participant_form": forms.get("participant_form")
         or (ParticipantForm(choices=choices) if choices else None),
+        "meeting_form": forms.get("meeting_form")
+        or (MeetingForm(participants=participants) if planning else None),
+        "plan_form": forms.get("plan_form") or (PlanItemForm() if planning else None),
+        "note_form": forms.get("note_form")
+        or (NoteForm() if access.may_write_note(user, case) else None),
     }
 
 
@@ -163,6 +183,72 @@ def participant(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("sspf:case", case_id=found.pk)
     context = _case_context(request, found, participant_form=form)
     return render(request, "sspf/case.html", context, status=400)
+
+
+def _case_form_posted(
+    request: HttpRequest, found: Case, form: Any, form_name: str, change: Any, done: str
+) -> HttpResponse:
+    """Apply a form posted from the case page; on refusal show the page again (400)."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except SspfRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, done)
+            return redirect("sspf:case", case_id=found.pk)
+    context = _case_context(request, found, **{form_name: form})
+    return render(request, "sspf/case.html", context, status=400)
+
+
+@sspf_view
+@require_POST
+def meeting(request: HttpRequest, case_id: int) -> HttpResponse:
+    found = access.get_case_to_manage(request.user, case_id)
+    form = MeetingForm(request.POST, participants=list(found.participants.select_related("user")))
+    return _case_form_posted(
+        request, found, form, "meeting_form",
+        lambda data: actions.add_meeting(by=request.user, case=found, **data),
+        _("The meeting is saved."),
+    )  # fmt: skip
+
+
+@sspf_view
+@require_POST
+def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    found = access.get_case_to_manage(request.user, case_id)
+    return _case_form_posted(
+        request, found, PlanItemForm(request.POST), "plan_form",
+        lambda data: actions.add_plan_item(by=request.user, case=found, **data),
+        _("The plan item is saved."),
+    )  # fmt: skip
+
+
+@sspf_view
+@require_POST
+def plan_status(request: HttpRequest, case_id: int, item_id: int) -> HttpResponse:
+    found = access.get_case(request.user, case_id)
+    item = found.plan.filter(pk=item_id).first()
+    if item is None or not access.may_set_plan_status(request.user, item):
+        raise Http404
+    return _case_form_posted(
+        request, found, PlanStatusForm(request.POST), "status_form",
+        lambda data: actions.set_plan_status(by=request.user, item=item, status=data["status"]),
+        _("The status is saved."),
+    )  # fmt: skip
+
+
+@sspf_view
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    found = access.get_case(request.user, case_id)
+    if not access.may_write_note(request.user, found):
+        raise Http404
+    return _case_form_posted(
+        request, found, NoteForm(request.POST), "note_form",
+        lambda data: actions.add_note(by=request.user, case=found, text=data["text"]),
+        _("The note is saved."),
+    )  # fmt: skip
 
 
 def _confirmed_step(

@@ -129,11 +129,13 @@ class ExpiryTests(SspfTestCase):
         case.refresh_from_db()
         assert (case.status, case.outcome) == (Case.Status.CLOSED, Outcome.CONSENT_EXPIRED)
 
-    def test_a_case_without_any_consent_yet_is_not_closed_as_expired(self):
+    def test_a_shell_that_gets_no_consent_within_30_days_closes(self):
         case = self.open_case()
-        assert actions.close_expired(today=timezone.localdate() + timedelta(days=400)) == 0
+        day = timezone.localdate() + timedelta(days=actions.SHELL_DAYS)
+        assert actions.close_expired(today=day - timedelta(days=1)) == 0
+        assert actions.close_expired(today=day) == 1
         case.refresh_from_db()
-        assert case.is_open
+        assert (case.status, case.outcome) == (Case.Status.CLOSED, Outcome.NO_CONSENT)
 
 
 class WhoMayTests(SspfTestCase):

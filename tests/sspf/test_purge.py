@@ -131,6 +131,12 @@ class PurgeTimingTests(SspfTestCase):
         after = case.consents.get().expires_on + timedelta(days=1)
         assert actions.purge_due(today=after) == {"closed": 1, "purged": 1, "audit": 0}
 
+    def test_a_shell_without_consent_is_deleted_when_it_closes(self):
+        self.open_case()
+        day = later(actions.SHELL_DAYS)
+        assert actions.purge_due(today=day) == {"closed": 1, "purged": 1, "audit": 0}
+        assert CaseStatistic.objects.get().outcome == Outcome.NO_CONSENT
+
     def test_an_open_case_is_never_purged(self):
         case = self.running_case()
         assert actions.purge_due(today=later(30))["purged"] == 0

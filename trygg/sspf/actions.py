@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -50,6 +50,9 @@ from trygg.sspf.models import (
 NAME_MAX_LENGTH = 150
 # A consent longer than this is not what the family signed up for; a new one is recorded.
 CONSENT_MAX_DAYS = 3 * 366
+# A case shell that gets no consent in this many days closes and is deleted: without
+# consent there is nothing to coordinate, and nothing to keep.
+SHELL_DAYS = 30
 
 
 class SspfRefused(ValueError):
@@ -364,7 +367,7 @@ def _close(case: Case, status: str, outcome: str, today: date) -> None:
 @transaction.atomic
 def close_case(*, by: Any, case: Case, outcome: str) -> Case:
     case = _open_case_of(by, case)
-    automatic = (Outcome.CONSENT_WITHDRAWN, Outcome.CONSENT_EXPIRED)
+    automatic = (Outcome.CONSENT_WITHDRAWN, Outcome.CONSENT_EXPIRED, Outcome.NO_CONSENT)
     if outcome not in Outcome.values or outcome in automatic:
         raise SspfRefused(_("Choose an outcome."), "outcome")
     _close(case, Case.Status.CLOSED, outcome, timezone.localdate())
@@ -373,21 +376,34 @@ def close_case(*, by: Any, case: Case, outcome: str) -> Case:
 
 
 def close_expired(*, today: date | None = None) -> int:
-    """Close every open case whose consents have all expired; returns how many."""
+    """Close every open case whose consents all expired, or that never got one; how many."""
     today = today or timezone.localdate()
-    closed = 0
     consented = Case.objects.open().filter(consents__isnull=False).distinct()
-    for case_id in consented.exclude(consents__in=Consent.objects.valid(today)).values_list(
-        "pk", flat=True
-    ):
+    expired = consented.exclude(consents__in=Consent.objects.valid(today))
+    shells = Case.objects.open().filter(
+        consents__isnull=True, opened_on__lte=today - timedelta(days=SHELL_DAYS)
+    )
+    closed = 0
+    for case_id in [*expired.values_list("pk", flat=True), *shells.values_list("pk", flat=True)]:
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=case_id)
-            if case.is_open and not _has_valid_consent(case, today):
-                _close(case, Case.Status.CLOSED, Outcome.CONSENT_EXPIRED, today)
+            outcome = _automatic_outcome(case, today)
+            if outcome:
+                _close(case, Case.Status.CLOSED, outcome, today)
                 record(actor=None, action=Action.CLOSE, target=Target.CASE, case=case,
                        target_id=case.pk)  # fmt: skip
                 closed += 1
     return closed
+
+
+def _automatic_outcome(case: Case, today: date) -> str:
+    """Why `case` closes by itself today ("" if it stays open), checked under its lock."""
+    if not case.is_open:
+        return ""
+    if not case.consents.exists():
+        shell_ended = (today - case.opened_on).days >= SHELL_DAYS
+        return Outcome.NO_CONSENT if shell_ended else ""
+    return "" if _has_valid_consent(case, today) else Outcome.CONSENT_EXPIRED
 
 
 # --- Purge ------------------------------------------------------------------------------------
@@ -423,7 +439,7 @@ def cases_due_for_purge(today: date) -> list[int]:
     settings = {s.municipality_id: s for s in SspfSettings.objects.all()}
     ended = Case.objects.filter(
         Q(status=Case.Status.WITHDRAWN)
-        | Q(status=Case.Status.CLOSED, outcome=Outcome.CONSENT_EXPIRED)
+        | Q(status=Case.Status.CLOSED, outcome__in=(Outcome.CONSENT_EXPIRED, Outcome.NO_CONSENT))
     )
     due = set(ended.values_list("pk", flat=True))
     closed = Case.objects.filter(status=Case.Status.CLOSED)

@@ -100,7 +100,7 @@ class CloseForm(forms.Form):
         choices=[
             (value, label)
             for value, label in Outcome.choices
-            if value not in (Outcome.CONSENT_WITHDRAWN, Outcome.CONSENT_EXPIRED)
+            if value not in (Outcome.CONSENT_WITHDRAWN, Outcome.CONSENT_EXPIRED, Outcome.NO_CONSENT)
         ],
     )
 

@@ -74,6 +74,7 @@ class Outcome(models.TextChoices):
     DECLINED = "declined", _("Did not wish to continue")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     CONSENT_EXPIRED = "consent_expired", _("Consent expired")
+    NO_CONSENT = "no_consent", _("No consent was given")
     OTHER = "other", _("Other")
 
 

@@ -28,6 +28,11 @@ READS = {
     "notes": (access.notes_of, T.NOTE),
     "name": (access.name_of, T.NAME),
 }
+# The coordinator's own ways in: to change the case, and to delete it once closed.
+COORDINATOR_READS = {
+    "manage": lambda u, c: access.get_case_to_manage(u, c.pk),
+    "history": access.access_history,
+}
 
 
 @override_settings(SSPF_KEYS=[KEY])
@@ -48,6 +53,17 @@ class ReadAuditTests(SspfTestCase):
                     self.case.pk,
                     reader.pk,
                 ), name
+
+    def test_the_coordinators_own_reads_are_logged_too(self):
+        for name, read in COORDINATOR_READS.items():
+            before = SspfAuditEvent.objects.count()
+            read(self.w.sofia, self.case)
+            assert SspfAuditEvent.objects.count() == before + 1, name
+            assert last_event().action == A.READ
+        actions.close_case(by=self.w.sofia, case=self.case, outcome="plan_completed")
+        before = SspfAuditEvent.objects.count()
+        access.get_case_to_purge(self.w.sofia, self.case.pk)
+        assert SspfAuditEvent.objects.count() == before + 1
 
     def test_the_access_history_read_is_itself_logged(self):
         access.get_case(self.w.lars, self.case.pk)

@@ -6,6 +6,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
 
 from tests.sspf.test_purge import rows_containing
 from tests.sspf.world import SspfTestCase
@@ -75,6 +76,16 @@ class CoordinatorPagesTests(SspfTestCase):
         assert not Case.objects.exists()
         # Nothing of it in any table: sessions and flashed messages included.
         assert rows_containing(pseudonym, token, "Alva", "Dnr 2026/44") == []
+
+    def test_an_error_report_would_not_show_the_name_or_the_school_unit(self):
+        self.as_user(self.w.sofia)
+        response = self.client.post("/sspf/kommun/2380/nytt/", {
+            "age_band": "12-14", "school_unit": "Parkskolan", "concern": "school",
+            "name": "Alva Andersson",
+        })  # fmt: skip
+        posted = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+        assert posted["name"] != "Alva Andersson" and posted["school_unit"] != "Parkskolan"
+        assert posted["concern"] == "school"
 
     def test_an_incomplete_consent_is_shown_again_with_the_reason(self):
         case = self.open_case(age_band="15-17")

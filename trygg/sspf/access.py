@@ -146,10 +146,14 @@ def is_coordinator_of(user: Any, case: Case) -> bool:
 
 
 def get_case_to_manage(user: Any, case_id: int) -> Case:
-    """The case for its coordinator's changes (open or closed; the actions check which)."""
+    """The case for its coordinator's changes (open or closed; the actions check which), logged.
+
+    Logged as a read: the page that asks for the change shows the case.
+    """
     case = _coordinated(user, (Case.Status.OPEN, Case.Status.CLOSED)).filter(pk=case_id).first()
     if case is None:
         raise Http404
+    record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
     return case
 
 
@@ -159,6 +163,7 @@ def get_case_to_purge(user: Any, case_id: int) -> Case:
     case = _coordinated(user, statuses).filter(pk=case_id).first()
     if case is None:
         raise Http404
+    record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
     return case
 
 

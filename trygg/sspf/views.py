@@ -3,8 +3,8 @@
 Every case is reached through trygg.sspf.access, which logs the read and
 answers 404 to anyone not named in the case. URLs carry the case's number,
 never its pseudonym, so server logs and the access log hold no case name.
-The name the coordinator types is kept out of error reports
-(sensitive_post_parameters).
+What people type (the name, the school unit, plan text, notes) is kept out
+of error reports (sensitive_post_parameters).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @sspf_view
-@sensitive_post_parameters("name")
+@sensitive_post_parameters("name", "school_unit")
 @sensitive_variables("form")
 def new(request: HttpRequest, code: str) -> HttpResponse:
     municipality = access.coordinator_municipality(request.user, code)
@@ -215,6 +215,7 @@ def meeting(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @sspf_view
 @require_POST
+@sensitive_post_parameters("goal", "action")
 def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case_to_manage(request.user, case_id)
     return _case_form_posted(
@@ -240,6 +241,7 @@ def plan_status(request: HttpRequest, case_id: int, item_id: int) -> HttpRespons
 
 @sspf_view
 @require_POST
+@sensitive_post_parameters("text")
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case(request.user, case_id)
     if not access.may_write_note(request.user, found):

@@ -151,6 +151,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "sspf:statistics": ("GET", "/sspf/kommun/{code}/statistik/", (L, H, H, O, O, H, H, H)),
     # Administrators of the municipality grant and revoke the SSPF coordinator role.
     "sspf:coordinators": ("GET", "/sspf/kommun/{code}/samordnare/", (L, H, H, H, H, O, H, H)),
+    "sspf:retention": ("POST", "/sspf/kommun/{code}/gallring/", (L, H, H, H, H, I, H, H)),
     "sspf:revoke": ("POST", "/sspf/kommun/{code}/samordnare/{grant}/aterkalla/", (L, H, H, H, H, M, H, H)),  # noqa: E501
     "sspf:case": ("GET", "/sspf/{case}/", (L, H, H, H, H, H, H, H)),
     "sspf:name": ("GET", "/sspf/{case}/namn/", (L, H, H, H, H, H, H, H)),

@@ -276,6 +276,9 @@ class CsrfTests(TryggTestCase):
             ("sspf/coordinators.html", "{% url 'sspf:coordinators' municipality.code %}"): (
                 w.adam, "/sspf/kommun/2380/samordnare/", {"username": "nobody"}
             ),
+            ("sspf/coordinators.html", "{% url 'sspf:retention' municipality.code %}"): (
+                w.adam, "/sspf/kommun/2380/gallring/", {"purge_after_months": "6"}
+            ),
             ("sspf/coordinators.html", "{% url 'sspf:revoke' municipality.code grant.pk %}"): (
                 w.adam, f"/sspf/kommun/2380/samordnare/{self.grant.pk}/aterkalla/", {}
             ),

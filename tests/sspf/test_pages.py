@@ -13,7 +13,7 @@ from tests.sspf.world import SspfTestCase
 from tests.world import sign_in
 from trygg.sspf import actions
 from trygg.sspf.actions import Covered
-from trygg.sspf.models import Case, CoordinatorGrant, SspfAuditEvent
+from trygg.sspf.models import Case, CoordinatorGrant, SspfAuditEvent, SspfSettings
 
 KEY = Fernet.generate_key().decode()
 
@@ -233,3 +233,18 @@ class GrantPagesTests(SspfTestCase):
             url = f"/sspf/kommun/2380/samordnare/{grant.pk}/aterkalla/"
             assert self.client.post(url).status_code == 404
         assert CoordinatorGrant.objects.active().filter(user=self.w.sofia).exists()
+
+    def test_an_administrator_sets_the_retention_within_bounds(self):
+        sign_in(self.client, self.w.adam)
+        page = self.client.get("/sspf/kommun/2380/samordnare/")
+        assert page.context["retention_form"]["purge_after_months"].value() == 6
+        data = {"purge_after_months": "3", "audit_months": "36"}
+        assert self.client.post("/sspf/kommun/2380/gallring/", data).status_code == 302
+        own = SspfSettings.objects.get(municipality=self.w.ostersund)
+        assert (own.purge_after_months, own.audit_months) == (3, 36)
+        data = {"purge_after_months": "48", "audit_months": "36"}
+        assert self.client.post("/sspf/kommun/2380/gallring/", data).status_code == 400
+        assert SspfSettings.objects.get().purge_after_months == 3
+        self.client.logout()
+        sign_in(self.client, self.w.sofia)
+        assert self.client.post("/sspf/kommun/2380/gallring/", data).status_code == 404

@@ -41,6 +41,7 @@ from trygg.sspf.models import (
     PlanItem,
     ScopeEntry,
     SspfAuditEvent,
+    SspfSettings,
 )
 
 # Partnership roles that read the steering-group statistics (suppressed counts only).
@@ -289,3 +290,9 @@ def grants_of(user: Any, municipality: Municipality) -> QuerySet[CoordinatorGran
         return CoordinatorGrant.objects.none()
     grants = CoordinatorGrant.objects.active().filter(municipality=municipality)
     return grants.select_related("user").order_by("user__username")
+
+
+def retention_of(municipality: Municipality) -> SspfSettings:
+    """The municipality's retention, its defaults if it chose none (not saved)."""
+    own = SspfSettings.objects.filter(municipality=municipality).first()
+    return own or SspfSettings(municipality=municipality)

@@ -121,6 +121,29 @@ def revoke_coordinator(*, by: Any, grant: CoordinatorGrant) -> None:
            municipality_id=grant.municipality_id)  # fmt: skip
 
 
+@transaction.atomic
+def set_retention(
+    *, by: Any, municipality: Municipality, purge_after_months: int, audit_months: int
+) -> SspfSettings:
+    """How long the municipality keeps closed cases and their access log: its administrators'."""
+    _require(access.may_grant_coordinator(by, municipality.pk))
+    low, high = SspfSettings.PURGE_AFTER_RANGE
+    if not low <= purge_after_months <= high:
+        raise SspfRefused(_("Between %(low)d and %(high)d months.") % {"low": low, "high": high},
+                          "purge_after_months")  # fmt: skip
+    low, high = SspfSettings.AUDIT_RANGE
+    if not low <= audit_months <= high:
+        raise SspfRefused(_("Between %(low)d and %(high)d months.") % {"low": low, "high": high},
+                          "audit_months")  # fmt: skip
+    own, _created = SspfSettings.objects.update_or_create(
+        municipality=municipality,
+        defaults={"purge_after_months": purge_after_months, "audit_months": audit_months},
+    )
+    record(actor=by, action=Action.CHANGE, target=Target.SETTINGS, target_id=own.pk,
+           municipality_id=municipality.pk)  # fmt: skip
+    return own
+
+
 # --- Opening and consent -------------------------------------------------------------------
 
 

@@ -164,3 +164,12 @@ class NoteForm(forms.Form):
         help_text=_("Logistics only, at most 500 characters. No names, and nothing about the "
                     "young person's situation: that belongs in your own journal."),
     )  # fmt: skip
+
+
+class RetentionForm(forms.Form):
+    purge_after_months = forms.IntegerField(
+        label=_("Delete closed cases after (months)"), min_value=1, max_value=120
+    )
+    audit_months = forms.IntegerField(
+        label=_("Keep the access log of deleted cases (months)"), min_value=1, max_value=120
+    )

@@ -83,6 +83,9 @@ class SspfSettings(models.Model):
 
     DEFAULT_PURGE_AFTER_MONTHS = 6
     DEFAULT_AUDIT_MONTHS = 24
+    # What a municipality may choose: a closed case kept at most 3 years, its log 1 to 10.
+    PURGE_AFTER_RANGE = (1, 36)
+    AUDIT_RANGE = (12, 120)
 
     municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
     purge_after_months = models.PositiveSmallIntegerField(
@@ -397,6 +400,7 @@ class SspfAuditEvent(models.Model):
         ACCESS_LOG = "access_log", _("Access history")
         STATISTICS = "statistics", _("Statistics")
         ROLE = "role", _("SSPF coordinator role")
+        SETTINGS = "settings", _("Retention settings")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True)

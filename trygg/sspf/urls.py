@@ -11,6 +11,7 @@ urlpatterns = [
     path("kommun/<str:code>/nytt/", views.new, name="new"),
     path("kommun/<str:code>/statistik/", views.statistics, name="statistics"),
     path("kommun/<str:code>/samordnare/", views.coordinators, name="coordinators"),
+    path("kommun/<str:code>/gallring/", views.retention, name="retention"),
     path("kommun/<str:code>/samordnare/<int:grant_id>/aterkalla/", views.revoke, name="revoke"),
     path("<int:case_id>/", views.case, name="case"),
     path("<int:case_id>/namn/", views.name, name="name"),

@@ -35,6 +35,7 @@ from trygg.sspf.forms import (
     ParticipantForm,
     PlanItemForm,
     PlanStatusForm,
+    RetentionForm,
 )
 from trygg.sspf.models import Case, Consent, OrganisationKind, PlanItem
 
@@ -334,13 +335,37 @@ def coordinators(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The SSPF coordinator role is granted."))
             return redirect("sspf:coordinators", code=municipality.code)
-    context = {
+    status = 400 if request.method == "POST" else 200
+    context = _coordinators_context(request, municipality, form=form)
+    return render(request, "sspf/coordinators.html", context, status=status)
+
+
+def _coordinators_context(request: HttpRequest, municipality: Any, **forms: Any) -> dict[str, Any]:
+    own = access.retention_of(municipality)
+    initial = {"purge_after_months": own.purge_after_months, "audit_months": own.audit_months}
+    return {
         "municipality": municipality,
-        "form": form,
+        "form": forms.get("form") or GrantForm(),
+        "retention_form": forms.get("retention_form") or RetentionForm(initial=initial),
         "grants": access.grants_of(request.user, municipality),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "sspf/coordinators.html", context, status=status)
+
+
+@sspf_view
+@require_POST
+def retention(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.granting_municipality(request.user, code)
+    form = RetentionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_retention(by=request.user, municipality=municipality, **form.cleaned_data)
+        except SspfRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("The retention is saved."))
+            return redirect("sspf:coordinators", code=municipality.code)
+    context = _coordinators_context(request, municipality, retention_form=form)
+    return render(request, "sspf/coordinators.html", context, status=400)
 
 
 @sspf_view

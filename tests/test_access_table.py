@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
+from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
 from trygg.measures.actions import create_measure
@@ -29,6 +30,7 @@ from trygg.reports.models import Category
 from trygg.reports.photos import attach_photo
 from trygg.situation.actions import publish_period
 from trygg.situation.periods import parse_period
+from trygg.sspf.models import CoordinatorGrant
 
 OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID = "ok", "moved", "login", "hidden", "denied", "invalid"
 O, M, L, H, D, I = OK, MOVED, LOGIN, HIDDEN, DENIED, INVALID  # noqa: E741  (one letter a cell)
@@ -141,6 +143,29 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "meetings:minutes": ("GET", "/moten/{held}/protokoll/", (L, H, O, O, O, O, H, H)),
     "meetings:minutes_pdf": ("GET", "/moten/{held}/protokoll.pdf", (L, H, O, O, O, O, H, H)),
     # JSON API with a bearer token of each person (none for "anonymous").
+    # SSPF (trygg/sspf/access.py): a case is its coordinator's and its participants', none of
+    # whom is in this table (greta is named in its consent but not added); every role here
+    # gets a 404, the administrator who grants the SSPF role included (tests/sspf/ has the rest).
+    # The steering group and the partnership's coordinators read the suppressed statistics.
+    "sspf:index": ("GET", "/sspf/", (L, H, H, H, H, H, H, H)),
+    "sspf:new": ("GET", "/sspf/kommun/{code}/nytt/", (L, H, H, H, H, H, H, H)),
+    "sspf:statistics": ("GET", "/sspf/kommun/{code}/statistik/", (L, H, H, O, O, H, H, H)),
+    # Administrators of the municipality grant and revoke the SSPF coordinator role.
+    "sspf:coordinators": ("GET", "/sspf/kommun/{code}/samordnare/", (L, H, H, H, H, O, H, H)),
+    "sspf:retention": ("POST", "/sspf/kommun/{code}/gallring/", (L, H, H, H, H, I, H, H)),
+    "sspf:revoke": ("POST", "/sspf/kommun/{code}/samordnare/{grant}/aterkalla/", (L, H, H, H, H, M, H, H)),  # noqa: E501
+    "sspf:case": ("GET", "/sspf/{case}/", (L, H, H, H, H, H, H, H)),
+    "sspf:name": ("GET", "/sspf/{case}/namn/", (L, H, H, H, H, H, H, H)),
+    "sspf:consent": ("GET", "/sspf/{case}/samtycke/", (L, H, H, H, H, H, H, H)),
+    "sspf:participant": ("POST", "/sspf/{case}/deltagare/", (L, H, H, H, H, H, H, H)),
+    "sspf:meeting": ("POST", "/sspf/{case}/moten/", (L, H, H, H, H, H, H, H)),
+    "sspf:plan": ("POST", "/sspf/{case}/plan/", (L, H, H, H, H, H, H, H)),
+    "sspf:plan_status": ("POST", "/sspf/{case}/plan/{plan_item}/status/", (L, H, H, H, H, H, H, H)),
+    "sspf:note": ("POST", "/sspf/{case}/anteckningar/", (L, H, H, H, H, H, H, H)),
+    "sspf:withdraw": ("GET", "/sspf/{case}/aterkalla/", (L, H, H, H, H, H, H, H)),
+    "sspf:close": ("GET", "/sspf/{case}/avsluta/", (L, H, H, H, H, H, H, H)),
+    "sspf:purge": ("GET", "/sspf/{case}/radera/", (L, H, H, H, H, H, H, H)),
+    "sspf:history": ("GET", "/sspf/{case}/logg/", (L, H, H, H, H, H, H, H)),
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", (O, O, O, O, O, O, O, O)),
     "api-v1:openapi-view": ("GET", "/api/v1/docs", (O, O, O, O, O, O, O, O)),
     "api-v1:api-root": ("GET", "/api/v1/", (H, H, H, H, H, H, H, H)),
@@ -235,6 +260,8 @@ class AccessTableTests(TryggTestCase):
             municipality=cls.w.ostersund, held_on=date(2026, 11, 30), since=date(2026, 11, 16),
             status=Meeting.Status.HELD,
         )  # fmt: skip
+        cls.case = sspf_case(cls.w)
+        cls.grant = CoordinatorGrant.objects.get(user=cls.case.coordinator)
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -257,6 +284,9 @@ class AccessTableTests(TryggTestCase):
             meeting=self.meeting.pk,
             item=self.item.pk,
             held=self.held.pk,
+            case=self.case.pk,
+            grant=self.grant.pk,
+            plan_item=self.case.plan.get().pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

@@ -15,12 +15,14 @@ from django.contrib.auth.models import User
 from django.test import Client, SimpleTestCase
 
 from tests.reports.test_pages import form_data
+from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
+from trygg.sspf.models import CoordinatorGrant
 
 TRYGG = Path(sys.executable).with_name("trygg")
 PACKAGE = Path(__file__).resolve().parent.parent / "trygg"
@@ -146,11 +148,14 @@ class CsrfTests(TryggTestCase):
             municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
         )
         cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
+        cls.case = sspf_case(cls.w)
+        cls.sofia = cls.case.coordinator
+        cls.grant = CoordinatorGrant.objects.get(user=cls.sofia)
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
         w = self.w
-        m, i = self.meeting.pk, self.item.pk
+        m, i, c = self.meeting.pk, self.item.pk, self.case.pk
         return {
             ("registration/login.html", "{% url 'login' %}"): (
                 None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
@@ -237,6 +242,45 @@ class CsrfTests(TryggTestCase):
             ),
             ("meetings/close_confirm.html", "{% url 'meetings:close' meeting.pk %}"): (
                 w.anna, f"/moten/{m}/avsluta/", {}
+            ),
+            ("sspf/new.html", "{% url 'sspf:new' municipality.code %}"): (
+                self.sofia, "/sspf/kommun/2380/nytt/", {"age_band": "12-14", "concern": "school"}
+            ),
+            ("sspf/consent.html", "{% url 'sspf:consent' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/samtycke/", {}
+            ),
+            ("sspf/case.html", "{% url 'sspf:participant' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/deltagare/", {}
+            ),
+            ("sspf/case.html", "{% url 'sspf:meeting' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/moten/", {"kind": "network"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:plan' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/plan/", {"goal": "Närvaro"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:plan_status' case.pk item.pk %}"): (
+                self.sofia, f"/sspf/{c}/plan/{self.case.plan.get().pk}/status/", {"status": "x"}
+            ),
+            ("sspf/case.html", "{% url 'sspf:note' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/anteckningar/", {"text": ""}
+            ),
+            ("sspf/close.html", "{% url 'sspf:close' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/avsluta/", {}
+            ),
+            ("sspf/withdraw.html", "{% url 'sspf:withdraw' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/aterkalla/", {}
+            ),
+            ("sspf/purge.html", "{% url 'sspf:purge' case.pk %}"): (
+                self.sofia, f"/sspf/{c}/radera/", {}
+            ),
+            ("sspf/coordinators.html", "{% url 'sspf:coordinators' municipality.code %}"): (
+                w.adam, "/sspf/kommun/2380/samordnare/", {"username": "nobody"}
+            ),
+            ("sspf/coordinators.html", "{% url 'sspf:retention' municipality.code %}"): (
+                w.adam, "/sspf/kommun/2380/gallring/", {"purge_after_months": "6"}
+            ),
+            ("sspf/coordinators.html", "{% url 'sspf:revoke' municipality.code grant.pk %}"): (
+                w.adam, f"/sspf/kommun/2380/samordnare/{self.grant.pk}/aterkalla/", {}
             ),
         }  # fmt: skip
 

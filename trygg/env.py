@@ -7,6 +7,7 @@ platforms mount them.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 from pathlib import Path
@@ -66,6 +67,22 @@ def site_url(name: str, default: str) -> str:
     if parsed.query or parsed.fragment:
         raise ConfigError(f"{name} must not have a query or fragment: {raw!r}")
     return raw
+
+
+def fernet_keys(name: str) -> list[str]:
+    """Fernet keys (url-safe base64 of 32 bytes), newest first, separated by commas or lines.
+
+    Checked here so a mistyped key stops the start, not the first save of an encrypted field.
+    """
+    keys = string(name, "").replace(",", " ").split()
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ConfigError(f"{name}: key {position} is not a Fernet key (32 bytes, base64)")
+    return keys
 
 
 def networks(name: str) -> list[str]:

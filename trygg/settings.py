@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "trygg.operations",
     "trygg.demo",
     "trygg.open311",
+    "trygg.sspf",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -167,6 +168,9 @@ SITUATION_CACHE_SECONDS = env.integer("SITUATION_CACHE_SECONDS", 10)
 # Largest batch accepted by POST /api/v1/reports/batch.
 REPORT_BATCH_LIMIT = 10_000
 # Photos larger than this are refused.
+# Keys of the SSPF case names' encryption, newest first (trygg.sspf.crypto; docs/sspf.md).
+SSPF_KEYS = env.fernet_keys("SSPF_KEYS")
+
 PHOTO_MAX_BYTES = env.integer("PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("atgarder/", include("trygg.measures.effect_urls")),
     path("moten/", include("trygg.meetings.urls")),
     path("open311/v2/", include("trygg.open311.urls")),
+    path("sspf/", include("trygg.sspf.urls")),
 ]

@@ -104,6 +104,12 @@ def current_user() -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def current_origin() -> tuple[str | None, str]:
+    """The address and path of the request being served; (None, "") outside a request."""
+    context = _current.get()
+    return (context.address, context.path) if context else (None, "")
+
+
 def record(
     *,
     actor: Any,

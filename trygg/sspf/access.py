@@ -1,0 +1,298 @@
+"""The only place that decides who sees and who changes which SSPF case.
+
+- The case's coordinator, while she holds the SSPF coordinator grant of the
+  case's municipality, reads her open and closed cases and changes the open
+  ones. A case whose consent was withdrawn she may only delete.
+- A participant reads an open case while a valid consent (given, not
+  expired, not withdrawn) names him, with the organisation he takes part for.
+  He may write a short note and set the status of the plan items his kind
+  of organisation owns.
+- Nobody else: not the other SSPF coordinators, not an administrator, not a
+  superuser. A case one may not see is a 404, the same as a case that does not exist.
+- Everyone reading a case must have passed the second factor in this
+  session (docs/sspf.md), unless TWO_FACTOR_REQUIRED is off.
+
+Every read of a case, its consent, plan, participants, meetings, notes or
+name writes an SspfAuditEvent (trygg.sspf.audit), so reading goes through the
+functions below and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from trygg.partners.access import has_confirmed_second_factor, standing_of
+from trygg.partners.models import Municipality, Role
+from trygg.sspf import crypto
+from trygg.sspf.audit import Action, Target, record, record_reads
+from trygg.sspf.models import (
+    Case,
+    Consent,
+    CoordinatorGrant,
+    Meeting,
+    Note,
+    Participant,
+    PlanItem,
+    ScopeEntry,
+    SspfAuditEvent,
+    SspfSettings,
+)
+
+# Partnership roles that read the steering-group statistics (suppressed counts only).
+STATISTICS_ROLES = (Role.STEERING, Role.COORDINATOR)
+
+
+def _is_active_user(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def second_factor_passed(user: Any) -> bool:
+    """Whether `user` has passed the second factor: in a session, verified; outside, enrolled."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return True
+    verified = getattr(user, "is_verified", None)
+    if verified is not None:
+        return bool(verified())
+    # An action called from a command or the shell: no session to verify, so the
+    # person must at least hold a confirmed authenticator.
+    return has_confirmed_second_factor(user)
+
+
+def coordinator_municipality_ids(user: Any) -> frozenset[int]:
+    """Municipalities where `user` is an SSPF coordinator now (grant active, second factor)."""
+    if not _is_active_user(user) or not second_factor_passed(user):
+        return frozenset()
+    grants = CoordinatorGrant.objects.active().filter(user=user)
+    return frozenset(grants.values_list("municipality_id", flat=True))
+
+
+def is_coordinator_in(user: Any, municipality_id: int) -> bool:
+    return municipality_id in coordinator_municipality_ids(user)
+
+
+def may_grant_coordinator(user: Any, municipality_id: int) -> bool:
+    """An administrator of the municipality (or a superuser) grants it; she reads no case."""
+    standing = standing_of(user)
+    return standing.is_superuser or standing.has_role(municipality_id, Role.ADMIN)
+
+
+def _valid_scope(user: Any, today: date) -> QuerySet[ScopeEntry]:
+    """Scope entries naming `user` in a valid consent, for the participant row's case and kind."""
+    valid = Consent.objects.valid(today)
+    return ScopeEntry.objects.filter(
+        user=user,
+        consent__in=valid,
+        consent__case=OuterRef("case"),
+        organisation_kind=OuterRef("organisation_kind"),
+    )
+
+
+def participations(user: Any, today: date | None = None) -> QuerySet[Participant]:
+    """`user`'s participations in open cases that a valid consent covers today."""
+    if not _is_active_user(user) or not second_factor_passed(user):
+        return Participant.objects.none()
+    today = today or timezone.localdate()
+    return Participant.objects.filter(user=user, case__status=Case.Status.OPEN).filter(
+        Exists(_valid_scope(user, today))
+    )
+
+
+def _coordinated(user: Any, statuses: tuple[str, ...]) -> QuerySet[Case]:
+    municipalities = coordinator_municipality_ids(user)
+    if not municipalities:
+        return Case.objects.none()
+    return Case.objects.filter(
+        coordinator=user, municipality_id__in=municipalities, status__in=statuses
+    )
+
+
+def readable_cases(user: Any, today: date | None = None) -> QuerySet[Case]:
+    """Cases `user` may read (not yet logged: the functions below log what they show)."""
+    own = _coordinated(user, (Case.Status.OPEN, Case.Status.CLOSED))
+    taking_part = participations(user, today).values("case_id")
+    return Case.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=taking_part))
+
+
+def list_cases(user: Any) -> list[Case]:
+    """The cases `user` may read, each read logged."""
+    cases = list(readable_cases(user))
+    record_reads(actor=user, target=Target.CASE, cases=cases)
+    return cases
+
+
+def _readable_or_404(user: Any, case_id: int) -> Case:
+    case = readable_cases(user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_case(user: Any, case_id: int) -> Case:
+    """The case for reading, logged; a 404 for anyone who may not read it."""
+    case = _readable_or_404(user, case_id)
+    record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
+    return case
+
+
+def is_coordinator_of(user: Any, case: Case) -> bool:
+    return case.coordinator_id == getattr(user, "pk", None) and is_coordinator_in(
+        user, case.municipality_id
+    )
+
+
+def get_case_to_manage(user: Any, case_id: int) -> Case:
+    """The case for its coordinator's changes (open or closed; the actions check which), logged.
+
+    Logged as a read: the page that asks for the change shows the case.
+    """
+    case = _coordinated(user, (Case.Status.OPEN, Case.Status.CLOSED)).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
+    return case
+
+
+def get_case_to_purge(user: Any, case_id: int) -> Case:
+    """A closed or withdrawn case, for its coordinator's purge (all that withdrawal leaves)."""
+    statuses = (Case.Status.CLOSED, Case.Status.WITHDRAWN)
+    case = _coordinated(user, statuses).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
+    return case
+
+
+def _read(user: Any, case: Case, target: str, queryset: QuerySet[Any]) -> list[Any]:
+    """The rows of `queryset` of a case `user` may read, with one logged read."""
+    _readable_or_404(user, case.pk)
+    record(actor=user, action=Action.READ, target=target, case=case)
+    return list(queryset)
+
+
+def consents_of(user: Any, case: Case) -> list[Consent]:
+    queryset = case.consents.prefetch_related("scope")
+    return _read(user, case, Target.CONSENT, queryset)
+
+
+def participants_of(user: Any, case: Case) -> list[Participant]:
+    queryset = case.participants.select_related("user").order_by("organisation_kind", "pk")
+    return _read(user, case, Target.PARTICIPANT, queryset)
+
+
+def meetings_of(user: Any, case: Case) -> list[Meeting]:
+    queryset = case.meetings.prefetch_related("attendees__user")
+    return _read(user, case, Target.MEETING, queryset)
+
+
+def plan_of(user: Any, case: Case) -> list[PlanItem]:
+    return _read(user, case, Target.PLAN, case.plan.all())
+
+
+def notes_of(user: Any, case: Case) -> list[Note]:
+    return _read(user, case, Target.NOTE, case.notes.select_related("author"))
+
+
+def name_of(user: Any, case: Case) -> str:
+    """The young person's name, decrypted for the coordinator and named participants, logged."""
+    _readable_or_404(user, case.pk)
+    if not case.name_token:
+        return ""
+    record(actor=user, action=Action.READ, target=Target.NAME, case=case)
+    return crypto.decrypt(case.name_token)
+
+
+def access_history(user: Any, case: Case, person_id: int | None = None) -> list[SspfAuditEvent]:
+    """Who read or changed the case (or only `person_id`'s entries): for its coordinator only."""
+    if not is_coordinator_of(user, case):
+        raise Http404
+    events = SspfAuditEvent.objects.filter(case_id=case.pk)
+    if person_id is not None:
+        events = events.filter(actor_id=person_id)
+    record(actor=user, action=Action.READ, target=Target.ACCESS_LOG, case=case, target_id=person_id)
+    return list(events)
+
+
+def may_write_note(user: Any, case: Case) -> bool:
+    if not case.is_open:
+        return False
+    return is_coordinator_of(user, case) or participations(user).filter(case=case).exists()
+
+
+def may_set_plan_status(user: Any, item: PlanItem) -> bool:
+    """The coordinator, or a participant for the kind of organisation that owns the item."""
+    case = item.case
+    if not case.is_open:
+        return False
+    if is_coordinator_of(user, case):
+        return True
+    return participations(user).filter(case=case, organisation_kind=item.owner_kind).exists()
+
+
+def statistics_municipality_ids(user: Any) -> frozenset[int]:
+    """Where `user` reads the suppressed statistics: SSPF coordinators and the steering group."""
+    standing = standing_of(user)
+    steering = {m for m, roles in standing.roles.items() if roles & set(STATISTICS_ROLES)}
+    return frozenset(steering) | coordinator_municipality_ids(user)
+
+
+def coordinator_municipality(user: Any, code: str) -> Municipality:
+    """The municipality `code` where `user` opens SSPF cases; a 404 for anyone else."""
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or not is_coordinator_in(user, municipality.pk):
+        raise Http404
+    return municipality
+
+
+def statistics_municipality(user: Any, code: str) -> Municipality:
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or municipality.pk not in statistics_municipality_ids(user):
+        raise Http404
+    return municipality
+
+
+def coordinated_municipalities(user: Any) -> list[Municipality]:
+    ids = coordinator_municipality_ids(user)
+    return list(Municipality.objects.filter(pk__in=ids).defer("boundary").order_by("name"))
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether `user` has an SSPF part this session cannot use until the second factor is passed.
+
+    Tells the person about her own standing only, to send her to the code page
+    instead of a 404 she could not make sense of.
+    """
+    if not settings.TWO_FACTOR_REQUIRED or not _is_active_user(user):
+        return False
+    verified = getattr(user, "is_verified", None)
+    if verified is None or verified():
+        return False
+    grants = CoordinatorGrant.objects.active().filter(user=user)
+    return grants.exists() or Participant.objects.filter(user=user).exists()
+
+
+def granting_municipality(user: Any, code: str) -> Municipality:
+    """The municipality whose SSPF coordinators `user` administers; a 404 for anyone else."""
+    municipality = Municipality.objects.filter(code=code).defer("boundary").first()
+    if municipality is None or not may_grant_coordinator(user, municipality.pk):
+        raise Http404
+    return municipality
+
+
+def grants_of(user: Any, municipality: Municipality) -> QuerySet[CoordinatorGrant]:
+    """The active SSPF coordinator grants of `municipality`, for its administrators."""
+    if not may_grant_coordinator(user, municipality.pk):
+        return CoordinatorGrant.objects.none()
+    grants = CoordinatorGrant.objects.active().filter(municipality=municipality)
+    return grants.select_related("user").order_by("user__username")
+
+
+def retention_of(municipality: Municipality) -> SspfSettings:
+    """The municipality's retention, its defaults if it chose none (not saved)."""
+    own = SspfSettings.objects.filter(municipality=municipality).first()
+    return own or SspfSettings(municipality=municipality)

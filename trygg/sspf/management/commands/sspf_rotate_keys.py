@@ -1,0 +1,31 @@
+"""`trygg sspf_rotate_keys`: re-encrypt every SSPF name with the newest key in SSPF_KEYS.
+
+Run after putting a new key first in SSPF_KEYS and restarting: old keys still
+decrypt meanwhile, so nothing stops. Each value is re-encrypted in its own
+short transaction; a second run is harmless. When it reports no value left
+under an old key, the old key can be removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from trygg.sspf import crypto
+from trygg.sspf.actions import rotate_names
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt the SSPF case names with the newest key (old keys still decrypt)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not crypto.has_key():
+            raise CommandError("SSPF_KEYS is not set.")
+        try:
+            count = rotate_names()
+        except crypto.UnreadableError as error:
+            raise CommandError(
+                f"{error}: keep every old key in SSPF_KEYS until this succeeds."
+            ) from None
+        self.stdout.write(f"{count} SSPF names re-encrypted with the newest key.")

@@ -67,6 +67,7 @@ class PoliceSlotTests(TryggTestCase):
         self.assertEqual({r["type"]: r["counts"] for r in slot["types"]}, expected_series())
         self.assertEqual(slot["total"], sum(map(sum, expected_series().values())))
         self.assertGreater(slot["total"], 0)
+        self.assertEqual(slot["last_seen"], "2026-08-22T00:00:00+00:00")
         page = response.content.decode()
         self.assertIn('id="h-police"', page)
         self.assertIn("Polisens", page)

@@ -72,7 +72,7 @@ def slot_for(municipality: Any, period: Period) -> dict[str, Any]:
                 level=PoliceEvent.Level.COUNTY, county_code=county, event_type__counted=True
             ).count(),
         },
-        "last_seen": _last_seen(),
+        "last_seen": _last_seen(municipality.code),
     }
 
 
@@ -96,6 +96,8 @@ def _type_rows(
     return sorted(rows, key=lambda r: (-r["total"], r["type"]))
 
 
-def _last_seen() -> str | None:
-    latest = PoliceEvent.objects.aggregate(latest=Max("last_seen"))["latest"]
+def _last_seen(code: str) -> str | None:
+    """When a notice naming the municipality was last read (its index, not the whole table)."""
+    here = PoliceEvent.objects.filter(municipality_code=code)
+    latest = here.aggregate(latest=Max("last_seen"))["latest"]
     return latest.isoformat() if latest else None

@@ -31,4 +31,6 @@ class PoliceEventsSlotOut(Schema):
     total: int
     not_counted: int = Field(description="Summaries and updates in the same weeks, not counted")
     county: PoliceCountyOut
-    last_seen: str | None = Field(description="When the feed or a file last brought a notice")
+    last_seen: str | None = Field(
+        description="When the feed or a file last brought a notice naming the municipality"
+    )

@@ -124,3 +124,16 @@ class PollTests(TryggTestCase):
         self.assertIn("imported: 250 new", out.getvalue())
         self.assertIn("waiting: next poll at", out.getvalue())
         self.assertEqual(len(self.server.requests), 1)
+
+
+def test_the_default_user_agent_names_the_installation(monkeypatch):
+    from trygg import env
+
+    monkeypatch.delenv("POLICE_FEED_USER_AGENT", raising=False)
+    hosts = ["*", ".trygg.ostersund.se"]
+    assert env.user_agent("POLICE_FEED_USER_AGENT", hosts) == "Trygg (+https://trygg.ostersund.se)"
+    assert env.user_agent("POLICE_FEED_USER_AGENT", []) == "Trygg (unnamed installation)"
+    monkeypatch.setenv("POLICE_FEED_USER_AGENT", "Trygg Ostersund (trygghet@ostersund.se)")
+    assert (
+        env.user_agent("POLICE_FEED_USER_AGENT", hosts) == "Trygg Ostersund (trygghet@ostersund.se)"
+    )

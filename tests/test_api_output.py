@@ -20,6 +20,7 @@ from trygg.measures.actions import create_measure
 from trygg.measures.models import Measure
 from trygg.measures.pages import slot_for
 from trygg.partners.actions import create_api_token
+from trygg.policeevents.pages import slot_for as police_slot_for
 from trygg.reports.actions import (
     change_report_status,
     comment_on_report,
@@ -251,8 +252,12 @@ class ApiOutputTests(TryggTestCase):
         got = self.get(self.w.anna, f"/api/v1/situation?municipality=2380&period={key}")
         cache.clear()
         slot = slot_for(municipality, self.w.anna, timezone.localdate())
+        police_events = police_slot_for(municipality, parse_period(key))
         fresh = picture_dict(
-            build_picture(municipality, parse_period(key)), assessment="", measures=slot
+            build_picture(municipality, parse_period(key)),
+            assessment="",
+            measures=slot,
+            police_events=police_events,
         )
         self.assertEqual(canonical(got), as_ninja_sends(SituationOut, fresh))
         self.assertGreater(got["total"]["current"], 0)

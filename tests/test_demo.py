@@ -21,6 +21,7 @@ from trygg.geo.models import Area
 from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Membership, Municipality, Organisation
+from trygg.policeevents.models import PoliceEvent
 from trygg.reports.models import Report
 
 SMALL = 2000
@@ -36,7 +37,7 @@ def run_demo() -> str:
 
 def counts() -> dict[str, int]:
     models = (Municipality, Organisation, User, Membership, Area, Report, Meeting, Measure,
-              MeasureEvent, Evaluation)  # fmt: skip
+              MeasureEvent, Evaluation, PoliceEvent)  # fmt: skip
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -179,6 +180,12 @@ class DemoTests(TestCase):
         masked = Report.objects.filter(description__contains="[telefonnummer]")
         self.assertTrue(masked.exists())
         self.assertFalse(Report.objects.filter(description__contains="070-").exists())
+
+    def test_it_loads_ostersunds_real_police_notices_as_context(self):
+        here = PoliceEvent.objects.filter(level="municipality", municipality_code="2380")
+        self.assertEqual(here.count(), 1141)
+        self.assertEqual(self.first["PoliceEvent"], 1141)
+        self.assertIn("1141 police notices (context)", self.output)
 
     def test_every_demo_login_works(self):
         for username in USERS:

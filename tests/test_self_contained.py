@@ -82,5 +82,8 @@ class SelfContainedTests(SimpleTestCase):
             "tests/data/nrc_validation/steenbeek_chicago_arson.csv",
             "tests/data/police_uk_2018-07-west-yorkshire-street.csv.gz",
             "tests/data/README.md",
+            "tests/data/polisen_events_sample.json",
+            "trygg/demo/data/polisen_events_ostersund.csv",
+            "trygg/policeevents/data/swedish_admin_areas_scb.csv",
         ]:
             self.assertTrue((ROOT / relative).is_file(), relative)

@@ -85,6 +85,16 @@ def fernet_keys(name: str) -> list[str]:
     return keys
 
 
+def user_agent(name: str, hosts: list[str]) -> str:
+    """A User-Agent that names this installation, so a feed's operator knows whom to ask.
+
+    Default `Trygg (+https://<first allowed host>)`; a host of `*` or `.example` names none.
+    """
+    named = [h.lstrip(".") for h in hosts if h not in {"*", ""}]
+    default = f"Trygg (+https://{named[0]})" if named else "Trygg (unnamed installation)"
+    return string(name, default)
+
+
 def networks(name: str) -> list[str]:
     """Comma-separated IP addresses or CIDR networks, each checked; e.g. `10.0.0.1,fd00::/8`."""
     found = []

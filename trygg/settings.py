@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trygg.demo",
     "trygg.open311",
     "trygg.sspf",
+    "trygg.policeevents",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -165,6 +166,9 @@ REPORT_MAX_AGE_DAYS = env.integer("REPORT_MAX_AGE_DAYS", 365)
 REPORT_EDIT_HOURS = env.integer("REPORT_EDIT_HOURS", 48)
 # Seconds a computed lägesbild is reused by this process (situation/cache.py); 0: never.
 SITUATION_CACHE_SECONDS = env.integer("SITUATION_CACHE_SECONDS", 10)
+# The police's public events feed (trygg/policeevents), polled by `trygg police_events poll`.
+POLICE_FEED_URL = env.string("POLICE_FEED_URL", "https://polisen.se/api/events")
+POLICE_FEED_USER_AGENT = env.user_agent("POLICE_FEED_USER_AGENT", ALLOWED_HOSTS)
 # Largest batch accepted by POST /api/v1/reports/batch.
 REPORT_BATCH_LIMIT = 10_000
 # Photos larger than this are refused.

@@ -117,9 +117,14 @@ class PictureCacheTests(TryggTestCase):
         first = get()
         picture = cache.picture_for(self.w.ostersund, parse_period("2026-W47"))
         from trygg.measures.pages import slot_for
+        from trygg.policeevents.pages import slot_for as police_slot_for
         from trygg.situation.api import cache_key
 
-        key = cache_key("", slot_for(self.w.ostersund, self.w.anna, timezone.localdate()))
+        key = cache_key(
+            "",
+            slot_for(self.w.ostersund, self.w.anna, timezone.localdate()),
+            police_slot_for(self.w.ostersund, picture.period),
+        )
         self.assertEqual(first, cache.rendered_for(
             self.w.ostersund, picture.period, (), key, lambda p: b"not made again"
         ))  # fmt: skip

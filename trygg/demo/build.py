@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,13 @@ from trygg.demo.places import DemoGeography, build_geography
 from trygg.demo.synth import DAYS, generate, scene
 from trygg.geo.models import Area
 from trygg.partners.models import Municipality
+from trygg.policeevents.actions import import_events
+from trygg.policeevents.feed import parse_file
 from trygg.reports.actions import submit_reports
 from trygg.reports.models import Report
 
 CODE, NAME = "2380", "Östersund"
+POLICE_EVENTS = Path(__file__).parent / "data" / "polisen_events_ostersund.csv"
 DEFAULT_REPORTS = 20_000
 SEED = 2380
 BATCH = 5000
@@ -38,6 +42,7 @@ class DemoResult:
     reports_created: int
     reports_existing: int
     measures_created: int = 0
+    police_events: int = 0
 
 
 def ensure_municipality(geo: DemoGeography) -> Municipality:
@@ -105,4 +110,11 @@ def build_demo(*, reports: int = DEFAULT_REPORTS, seed: int = SEED, now: datetim
     created, existing = store_reports(orgs, users, items, now=now)
     local_today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     measures = build_cycle(municipality, orgs, users, seed=seed, today=local_today)
-    return DemoResult(municipality, areas, created, existing, measures)
+    police = load_police_events(now=now)
+    return DemoResult(municipality, areas, created, existing, measures, police)
+
+
+def load_police_events(*, now: datetime) -> int:
+    """Östersund's real notices from the police's events feed, Sept 2022 – Aug 2026 (context)."""
+    result = import_events(events=parse_file(POLICE_EVENTS), now=now)
+    return result.seen

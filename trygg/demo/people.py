@@ -49,6 +49,8 @@ ADMIN_MODELS = [
     ("auth", "user"),
     ("geo", "area"),
     ("reports", "category"),
+    ("policeevents", "policeeventtype"),
+    ("policeevents", "policeevent"),
 ]
 
 

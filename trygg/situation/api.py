@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from trygg.core.schemas import ErrorOut
 from trygg.measures.pages import slot_for
+from trygg.policeevents import pages as police
 from trygg.responses import CONTENT_TYPE, encode
 from trygg.situation.access import assessment_text, get_partnership_for
 from trygg.situation.cache import rendered_for
@@ -37,24 +38,40 @@ def situation(request: HttpRequest, params: Query[SituationParams]) -> HttpRespo
     text = assessment_text(partnership, selection.period)
     # The measures slot is the reader's (what they may see, as of today): part of the key.
     measures = slot_for(partnership, request.auth, timezone.localdate())
+    # The police slot changes with every poll of the feed: part of the key too.
+    police_events = police.slot_for(partnership, selection.period)
     # A meeting opens the same week many times over: the JSON is made, and checked
     # against SituationOut, once per kept picture rather than once per request.
     body = rendered_for(
         partnership,
         selection.period,
         selection.categories,
-        cache_key(text, measures),
-        lambda picture: _as_json(picture, text, measures),
+        cache_key(text, measures, police_events),
+        lambda picture: _as_json(picture, text, measures, police_events),
     )
     return HttpResponse(body, content_type=CONTENT_TYPE)
 
 
-def cache_key(assessment: str, measures: dict[str, Any]) -> tuple[str, ...]:
+def cache_key(
+    assessment: str, measures: dict[str, Any], police_events: dict[str, Any] | None = None
+) -> tuple[str, ...]:
     """What the kept JSON of a picture depends on besides the picture."""
-    return ("api", assessment, json.dumps(measures, sort_keys=True))
+    return (
+        "api",
+        assessment,
+        json.dumps(measures, sort_keys=True),
+        json.dumps(police_events, sort_keys=True),
+    )
 
 
-def _as_json(picture: Picture, assessment: str, measures: dict[str, Any]) -> bytes:
-    data = picture_dict(picture, assessment=assessment, measures=measures)
+def _as_json(
+    picture: Picture,
+    assessment: str,
+    measures: dict[str, Any],
+    police_events: dict[str, Any] | None = None,
+) -> bytes:
+    data = picture_dict(
+        picture, assessment=assessment, measures=measures, police_events=police_events
+    )
     checked = SituationOut.model_validate(data)
     return encode(checked.model_dump())

@@ -63,9 +63,14 @@ def _heading(picture: Picture) -> dict[str, Any]:
 
 
 def picture_dict(
-    picture: Picture, *, assessment: str = "", measures: dict[str, Any] | None = None
+    picture: Picture,
+    *,
+    assessment: str = "",
+    measures: dict[str, Any] | None = None,
+    police_events: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the lägesbild shows, as JSON-ready data (`measures`: measures.pages.slot_for)."""
+    """Everything the lägesbild shows, as JSON-ready data (`measures`: measures.pages.slot_for;
+    `police_events`: policeevents.pages.slot_for, context beside the partners' counts)."""
     return {
         **_heading(picture),
         "baseline_periods": [p.key for p in picture.baseline],
@@ -101,6 +106,7 @@ def picture_dict(
         "density": {"peak_per_km2_week": picture.density_peak, "cells": len(picture.density)},
         "assessment": assessment,
         "measures": measures,
+        "police_events": police_events,
     }
 
 

@@ -135,13 +135,23 @@ def draw_charts(picture: Picture, shapes: Any) -> dict[str, str]:
     }
 
 
+PDF_POLICE_WEEKS = 13
+
+
 def pdf_context(
-    picture: Picture, assessment: Assessment | None, svgs: dict[str, str], measures: Any = None
+    picture: Picture,
+    assessment: Assessment | None,
+    svgs: dict[str, str],
+    measures: Any = None,
+    police_events: Any = None,
 ) -> dict[str, Any]:
     """Everything the template shows, formatted, from the one picture, its charts and the
-    measures slot."""
+    measures and police slots."""
     return {
         "measures": measures,
+        "police_events": police_events,
+        # A quarter's weeks fit across the page; a longer period shows the totals.
+        "police_weekly": bool(police_events) and len(police_events["weeks"]) <= PDF_POLICE_WEEKS,
         "picture": picture,
         "assessment": assessment,
         "baseline_first": picture.baseline[-1].key,
@@ -172,18 +182,21 @@ def render_pdf(
     *,
     svgs: dict[str, str] | None = None,
     measures: dict[str, Any] | None = None,
+    police_events: dict[str, Any] | None = None,
 ) -> bytes:
     """The lägesbild of `picture` as PDF bytes.
 
     `svgs`: the charts already drawn from this picture (views.documents.chart_svg keeps
     them); drawn here when not given, with the map's shapes loaded if not given.
-    `measures`: the measures slot as the reader may see it.
+    `measures`: the measures slot as the reader may see it; `police_events`: the police
+    slot (policeevents.pages.slot_for).
     """
     if svgs is None:
         if shapes is None:
             municipality = Municipality.objects.get(code=picture.municipality_code)
             shapes = staticmap.load_shapes(municipality)
         svgs = draw_charts(picture, shapes)
-    html = render_to_string("situation/pdf.html", pdf_context(picture, assessment, svgs, measures))
+    context = pdf_context(picture, assessment, svgs, measures, police_events)
+    html = render_to_string("situation/pdf.html", context)
     document = HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher())
     return bytes(document.write_pdf())

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from trygg.measures.schemas import MeasuresSlotOut
+from trygg.policeevents.schemas import PoliceEventsSlotOut
 
 
 class SituationParams(Schema):
@@ -108,4 +109,9 @@ class SituationOut(Schema):
     assessment: str
     measures: MeasuresSlotOut | None = Field(
         None, description="Open and overdue measures you may see, as of today"
+    )
+    police_events: PoliceEventsSlotOut | None = Field(
+        None,
+        description="The police's public notices for the municipality per type and week: "
+        "context at municipality level, not counted in the partners' statistics",
     )

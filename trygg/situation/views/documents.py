@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from trygg.measures.pages import slot_for
 from trygg.partners.audit import audited_export
 from trygg.partners.models import Municipality
+from trygg.policeevents import pages as police
 from trygg.situation import charts, staticmap
 from trygg.situation.access import assessment_of
 from trygg.situation.cache import Kept
@@ -79,10 +80,13 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     # The document is kept too: a repeat download with the assessment and the measures
     # slot unchanged is not laid out again (the slot is the reader's own view).
     version = (assessment.pk, assessment.updated_at) if assessment else None
-    slot_key = json.dumps(measures, sort_keys=True, default=str)
+    police_events = police.slot_for(municipality, picture.period)
+    slot_key = json.dumps([measures, police_events], sort_keys=True, default=str)
     data = kept.render(
         ("pdf", version, slot_key),
-        lambda p: render_pdf(p, assessment, svgs=svgs, measures=measures),
+        lambda p: render_pdf(
+            p, assessment, svgs=svgs, measures=measures, police_events=police_events
+        ),
     )
     response = HttpResponse(data, content_type="application/pdf")
     filename = f"lagesbild-{picture.municipality_code}-{picture.period.key}.pdf"

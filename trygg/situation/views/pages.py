@@ -22,6 +22,7 @@ from trygg.geo.access import get_area_for
 from trygg.measures.pages import area_measures, presence_url, slot_for
 from trygg.partners.access import municipalities_for
 from trygg.partners.models import Municipality
+from trygg.policeevents import pages as police
 from trygg.reports.pages import outlines
 from trygg.situation import display, wording
 from trygg.situation.access import (
@@ -86,7 +87,11 @@ def data(request: HttpRequest, code: str) -> JsonResponse:
         return asked.refused_json()
     text = assessment_text(asked.municipality, asked.picture.period)
     measures = slot_for(asked.municipality, request.user, timezone.localdate())
-    return JsonResponse(picture_dict(asked.picture, assessment=text, measures=measures))
+    police_events = police.slot_for(asked.municipality, asked.picture.period)
+    data = picture_dict(
+        asked.picture, assessment=text, measures=measures, police_events=police_events
+    )
+    return JsonResponse(data)
 
 
 # The map's layers by the name their URL ends with, each a GeoJSON collection.
@@ -177,6 +182,7 @@ def _picture_context(
         "outlines": outlines([municipality]),
         "measures": slot_for(municipality, request.user, timezone.localdate()),
         "presence_url": presence_url(request.user, municipality),
+        "police_events": police.slot_for(municipality, selection.period),
     }
 
 

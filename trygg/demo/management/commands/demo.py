@@ -33,7 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo {result.municipality}: {result.areas} areas, "
             f"{result.reports_created} reports created, {result.reports_existing} already there, "
-            f"{result.measures_created} measures created."
+            f"{result.measures_created} measures created, "
+            f"{result.police_events} police notices (context)."
         )
         self.print_logins()
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trygg.meetings",
     "trygg.operations",
     "trygg.demo",
+    "trygg.imports",
     "django_tasks",
     "django_tasks_db",
 ]

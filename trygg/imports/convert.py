@@ -388,7 +388,9 @@ def _place(
     """Put the position on the item; which system it was in ("wgs84", "sweref99tm" or "")."""
     a, b = swedish_number(lat), swedish_number(lon)
     if a is None or b is None or not (np.isfinite(a) and np.isfinite(b)):
-        item["lat"], item["lon"] = text_of(lat), text_of(lon)
+        # Intake names the column that is not a number (or not finite).
+        item["lat"] = a if a is not None else text_of(lat)
+        item["lon"] = b if b is not None else text_of(lon)
         return ""
     if max(abs(a), abs(b)) > PROJECTED_ABOVE:
         # Swedish surveyors call the northing X and the easting Y, others the

@@ -16,6 +16,7 @@ from django.test import Client, SimpleTestCase
 
 from tests.reports.test_pages import form_data
 from tests.world import TryggTestCase, report_data, sign_in
+from trygg.imports.actions import upload_file
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
@@ -146,11 +147,16 @@ class CsrfTests(TryggTestCase):
             municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
         )
         cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
+        cls.import_run = upload_file(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
+            content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
+        )  # fmt: skip
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
         w = self.w
         m, i = self.meeting.pk, self.item.pk
+        r = self.import_run.pk
         return {
             ("registration/login.html", "{% url 'login' %}"): (
                 None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
@@ -237,6 +243,12 @@ class CsrfTests(TryggTestCase):
             ),
             ("meetings/close_confirm.html", "{% url 'meetings:close' meeting.pk %}"): (
                 w.anna, f"/moten/{m}/avsluta/", {}
+            ),
+            ("imports/index.html", ""): (w.karl, "/importera/", {}),
+            ("imports/columns.html", ""): (w.karl, f"/importera/{r}/kolumner/", {}),
+            ("imports/categories.html", ""): (w.karl, f"/importera/{r}/kategorier/", {}),
+            ("imports/preview.html", "{% url 'imports:commit' run.pk %}"): (
+                w.karl, f"/importera/{r}/importera/", {}
             ),
         }  # fmt: skip
 

@@ -38,11 +38,11 @@ TARGETS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "lon": (gettext_lazy("Longitude, or easting (SWEREF 99 TM)"), ("lon", "lng", "long", "longitud", "longitude", "e", "easting", "öst", "ost", "x", GEOMETRY_X)),  # noqa: E501
     "address": (gettext_lazy("Address"), ("adress", "address", "plats", "gatuadress")),
     "place_type": (gettext_lazy("Place type"), ("platstyp", "typ av plats", "place_type", "place type")),  # noqa: E501
-    "persons": (gettext_lazy("Number of persons"), ("personer", "antal personer", "antal", "persons")),  # noqa: E501
+    "persons": (gettext_lazy("Number of persons"), ("personer", "antal personer", "antal", "persons", "number of persons")),  # noqa: E501
     "creates_insecurity": (gettext_lazy("Creates insecurity"), ("skapar otrygghet", "otrygghet", "creates_insecurity", "creates insecurity")),  # noqa: E501
     "description": (gettext_lazy("Description"), ("beskrivning", "kommentar", "anteckning", "notering", "text", "description")),  # noqa: E501
     "reported_to_police": (gettext_lazy("Reported to the police"), ("polisanmäld", "anmäld till polisen", "reported_to_police", "reported to the police")),  # noqa: E501
-    "damage_cost_sek": (gettext_lazy("Damage cost (SEK)"), ("skadekostnad", "kostnad", "damage_cost_sek", "damage cost (sek)")),  # noqa: E501
+    "damage_cost_sek": (gettext_lazy("Damage cost (SEK)"), ("skadekostnad", "skadekostnad (kr)", "kostnad", "damage_cost_sek", "damage cost (sek)")),  # noqa: E501
     "sharing": (gettext_lazy("Sharing"), ("delning", "sharing")),
     "external_id": (gettext_lazy("Your id of the row"), ("id", "löpnummer", "nr", "ärendenummer", "client_id")),  # noqa: E501
 }  # fmt: skip

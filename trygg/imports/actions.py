@@ -93,9 +93,15 @@ def check_file(
     categories: dict[str, str],
     now: datetime | None = None,
     progress: Progress | None = None,
+    count_existing: bool = True,
+    sheet: Sheet | None = None,
 ) -> Checked:
-    """The dry run: read, convert and validate every row; writes nothing."""
-    sheet = _read(content)
+    """The dry run: read, convert and validate every row; writes nothing.
+
+    `count_existing=False` leaves `already` at 0: the import itself finds the
+    existing client_ids as it writes, and need not look them up twice.
+    """
+    sheet = sheet or _read(content)
     _require_columns(sheet, columns)
     converted = convert(sheet, columns, categories)
     total = len(converted.items)
@@ -115,7 +121,7 @@ def check_file(
         converted=converted,
         reports=reports,
         errors=errors,
-        already=_already(organisation, reports.valid),
+        already=_already(organisation, reports.valid) if count_existing else 0,
         earlier_runs=list(
             ImportRun.objects.filter(
                 organisation=organisation, file_hash=file_hash(content),
@@ -208,9 +214,8 @@ def save_mapping(
 
 
 def _new_run(
-    organisation: Organisation, by: Any, name: str, content: bytes, channel: str
+    organisation: Organisation, by: Any, name: str, content: bytes, channel: str, sheet: Sheet
 ) -> ImportRun:
-    sheet = _read(content)
     return ImportRun.objects.create(
         organisation=organisation,
         by=by if getattr(by, "is_authenticated", False) else None,
@@ -226,7 +231,7 @@ def _new_run(
 @transaction.atomic
 def upload_file(*, organisation: Organisation, by: Any, name: str, content: bytes) -> ImportRun:
     """A draft run holding the file while its columns and categories are mapped."""
-    run = _new_run(organisation, by, name, content, "web")
+    run = _new_run(organisation, by, name, content, "web", _read(content))
     ImportFile.objects.create(run=run, content=content)
     return run
 
@@ -294,11 +299,12 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportRun:
     """Check and import a file at once (the command line); the run records the outcome."""
-    run = _new_run(organisation, by, name, content, "command")
+    sheet = _read(content)
+    run = _new_run(organisation, by, name, content, "command", sheet)
     run.columns, run.categories = columns, categories
     run.status = ImportRun.Status.RUNNING
     run.save(update_fields=["columns", "categories", "status"])
-    return _perform(run, content, columns, categories, now, progress)
+    return _perform(run, content, columns, categories, now, progress, sheet)
 
 
 def _saver(run: ImportRun) -> Progress:
@@ -321,13 +327,15 @@ def _perform(
     categories: dict[str, str],
     now: datetime | None,
     progress: Progress | None,
+    sheet: Sheet | None = None,
 ) -> ImportRun:
     """Check outside the transaction (it only reads, and the progress must show), then write
     the reports, the run's record and the upload's removal in one transaction."""
     try:
         checked = check_file(
             organisation=run.organisation, content=content, columns=columns,
-            categories=categories, now=now, progress=progress,
+            categories=categories, now=now, progress=progress, count_existing=False,
+            sheet=sheet,
         )  # fmt: skip
     except InputRejected as rejected:
         return _failed(run, "; ".join(str(e.message) for e in rejected.errors))

@@ -165,7 +165,7 @@ def text_of(value: Any) -> str:
 
 def row_key(row: list[Any]) -> str:
     """A digest of the row's cells as text: the same row of the same file gives the same key."""
-    cells = "\x1f".join(text_of(v) for v in row)
+    cells = "\x1f".join(v if isinstance(v, str) else text_of(v) for v in row)
     return hashlib.sha256(cells.encode("utf-8", errors="replace")).hexdigest()[:40]
 
 
@@ -341,12 +341,13 @@ def convert(sheet: Sheet, columns: dict[str, str], categories: dict[str, str]) -
 
 
 def _cells(row: list[Any], index: dict[str, int | None]) -> Any:
-    def cell(field: str) -> Any:
-        i = index.get(field)
-        value = row[i] if i is not None and i < len(row) else None
-        return value.strip() if isinstance(value, str) else value
-
-    return cell
+    """The row's value of each mapped field (text trimmed), looked up as `cell(field)`."""
+    width = len(row)
+    values = {f: row[i] for f, i in index.items() if i is not None and i < width}
+    for field, value in values.items():
+        if isinstance(value, str):
+            values[field] = value.strip()
+    return values.get
 
 
 def _item(cell: Any, categories: dict[str, str]) -> dict[str, Any]:

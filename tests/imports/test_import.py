@@ -108,6 +108,13 @@ class RowErrorTests(ImportTestCase):
             (3, True, "stairwell"),
         )
 
+    def test_a_refused_value_is_shown_masked_as_intake_would_store_it(self):
+        text = "Ring Kalle på 070-123 45 67. " + "x" * 5000
+        rows = [["Klotter", "2026-11-24 23:10", "63,16", "14,61", text]]
+        [error] = self.commit(csv_bytes(rows)).errors
+        self.assertEqual((error["row"], error["column"]), (2, "Beskrivning"))
+        self.assertNotIn("070-123 45 67", error["value"])
+
     def test_a_feature_that_is_not_a_point_is_named_by_its_number(self):
         line = {"type": "LineString", "coordinates": [[14.61, 63.16], [14.62, 63.16]]}
         feature = {"type": "Feature", "geometry": line,

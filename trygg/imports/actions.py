@@ -32,6 +32,7 @@ from trygg.imports.models import (
 from trygg.imports.parsing import FileRefused, Sheet, read_file
 from trygg.partners.models import Organisation
 from trygg.reports.actions import CheckedReports, check_reports, store_checked_reports
+from trygg.reports.masking import mask_personal_data
 from trygg.reports.models import Report
 
 # Partners import their logs of years past, which a live report's age limit
@@ -164,9 +165,11 @@ def _row_errors(
 
 
 def _cell_text(value: Any) -> str:
+    """The refused value as the error shows it, masked: a run keeps its errors, and a
+    refused description or address must not keep a phone number that intake would mask."""
     from trygg.imports.convert import text_of
 
-    return text_of(value)[:200]
+    return mask_personal_data(text_of(value)[:200])
 
 
 def _already(organisation: Organisation, rows: list[dict[str, Any]]) -> int:

@@ -21,6 +21,7 @@ from PIL import Image
 from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
+from trygg.imports.actions import upload_file
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
@@ -142,6 +143,19 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "meetings:close": ("POST", "/moten/{meeting}/avsluta/", (L, H, H, H, M, H, H, H)),
     "meetings:minutes": ("GET", "/moten/{held}/protokoll/", (L, H, O, O, O, O, H, H)),
     "meetings:minutes_pdf": ("GET", "/moten/{held}/protokoll.pdf", (L, H, O, O, O, O, H, H)),
+    # File import (trygg/imports/access.py): any member for his organisation, a coordinator
+    # for every organisation of the municipality; the run is karl's draft for Bostaden, with
+    # no columns chosen yet, so its later steps lead back to the column step.
+    "imports:index": ("GET", "/importera/", (L, O, O, O, O, O, O, O)),
+    "imports:detail": ("GET", "/importera/{run}/", (L, O, H, H, O, H, H, H)),
+    "imports:progress": ("GET", "/importera/{run}/status.json", (L, O, H, H, O, H, H, H)),
+    "imports:columns": ("GET", "/importera/{run}/kolumner/", (L, O, H, H, O, H, H, H)),
+    "imports:categories": ("GET", "/importera/{run}/kategorier/", (L, M, H, H, M, H, H, H)),
+    "imports:preview": ("GET", "/importera/{run}/granska/", (L, M, H, H, M, H, H, H)),
+    "imports:commit": ("POST", "/importera/{run}/importera/", (L, M, H, H, M, H, H, H)),
+    # Exports of the reports each may see (what each sees is the list's rule).
+    "imports:export_geojson": ("GET", "/rapporter/export.geojson", (L, O, O, O, O, O, O, O)),
+    "imports:export_xlsx": ("GET", "/rapporter/export.xlsx", (L, O, O, O, O, O, O, O)),
     # JSON API with a bearer token of each person (none for "anonymous").
     # SSPF (trygg/sspf/access.py): a case is its coordinator's and its participants', none of
     # whom is in this table (greta is named in its consent but not added); every role here
@@ -262,6 +276,10 @@ class AccessTableTests(TryggTestCase):
         )  # fmt: skip
         cls.case = sspf_case(cls.w)
         cls.grant = CoordinatorGrant.objects.get(user=cls.case.coordinator)
+        cls.import_run = upload_file(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
+            content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
+        )  # fmt: skip
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -287,6 +305,7 @@ class AccessTableTests(TryggTestCase):
             case=self.case.pk,
             grant=self.grant.pk,
             plan_item=self.case.plan.get().pk,
+            run=self.import_run.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

@@ -17,6 +17,7 @@ from django.test import Client, SimpleTestCase
 from tests.reports.test_pages import form_data
 from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
+from trygg.imports.actions import upload_file
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
@@ -151,11 +152,16 @@ class CsrfTests(TryggTestCase):
         cls.case = sspf_case(cls.w)
         cls.sofia = cls.case.coordinator
         cls.grant = CoordinatorGrant.objects.get(user=cls.sofia)
+        cls.import_run = upload_file(
+            organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
+            content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
+        )  # fmt: skip
 
     def forms(self):
         """(template, action) -> (who posts, URL, data)."""
         w = self.w
         m, i, c = self.meeting.pk, self.item.pk, self.case.pk
+        r = self.import_run.pk
         return {
             ("registration/login.html", "{% url 'login' %}"): (
                 None, "/logga-in/", {"username": "karl", "password": "wrong-password-1"}
@@ -281,6 +287,12 @@ class CsrfTests(TryggTestCase):
             ),
             ("sspf/coordinators.html", "{% url 'sspf:revoke' municipality.code grant.pk %}"): (
                 w.adam, f"/sspf/kommun/2380/samordnare/{self.grant.pk}/aterkalla/", {}
+            ),
+            ("imports/index.html", ""): (w.karl, "/importera/", {}),
+            ("imports/columns.html", ""): (w.karl, f"/importera/{r}/kolumner/", {}),
+            ("imports/categories.html", ""): (w.karl, f"/importera/{r}/kategorier/", {}),
+            ("imports/preview.html", "{% url 'imports:commit' run.pk %}"): (
+                w.karl, f"/importera/{r}/importera/", {}
             ),
         }  # fmt: skip
 

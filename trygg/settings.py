@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trygg.open311",
     "trygg.sspf",
     "trygg.policeevents",
+    "trygg.imports",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("moten/", include("trygg.meetings.urls")),
     path("open311/v2/", include("trygg.open311.urls")),
     path("sspf/", include("trygg.sspf.urls")),
+    path("", include("trygg.imports.urls")),
 ]

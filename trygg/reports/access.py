@@ -169,6 +169,15 @@ def reports_by_id(municipality_id: int, ids: Any) -> QuerySet[Report]:
     )
 
 
+def known_client_ids(organisation: Organisation, client_ids: Sequence[str]) -> int:
+    """How many of these client ids the organisation has already used (an import's repeat check)."""
+    found = 0
+    for start in range(0, len(client_ids), 500):
+        chunk = [cid for cid in client_ids[start : start + 500] if cid]
+        found += Report.objects.filter(organisation=organisation, client_id__in=chunk).count()
+    return found
+
+
 def shows_details(user: Any, report: Shown) -> bool:
     """True if `user` may read the report's free text, address, photo and reporter."""
     standing = standing_of(user)

@@ -20,7 +20,7 @@ from trygg.core.links import absolute_url
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports import rollup
 from trygg.reports.fast_insert import NewReports
-from trygg.reports.intake import context_for, validate_items
+from trygg.reports.intake import context_for, validate_each, validate_items
 from trygg.reports.masking import mask_personal_data
 from trygg.reports.models import DigestSubscription, Report, ReportComment, ReportEvent
 
@@ -116,6 +116,62 @@ def _store(
     return batch, created_reports
 
 
+# Channels that keep a batch's good items (file imports) check first, then
+# store what passed: the checks are validate_items', item by item.
+CHECK_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class CheckedReports:
+    organisation: Organisation
+    now: datetime
+    rows: list[dict[str, Any] | None]  # per item: ready to store, or None (see errors)
+    errors: list[FieldError]  # index = the item's index in the whole batch
+
+    @property
+    def valid(self) -> list[dict[str, Any]]:
+        return [row for row in self.rows if row is not None]
+
+
+def check_reports(
+    *,
+    organisation: Organisation,
+    items: Sequence[Any],
+    now: datetime | None = None,
+    max_age_days: int | None = None,
+    progress: Any = None,
+) -> CheckedReports:
+    """Validate every item as submit_reports does, keeping the good ones; writes nothing.
+
+    In chunks, calling `progress(done)` after each, so a long file can show
+    how far it has come. Runs outside any transaction (it only reads).
+    """
+    now = now or timezone.now()
+    ctx = context_for(organisation.municipality, now=now, max_age_days=max_age_days)
+    rows: list[dict[str, Any] | None] = []
+    errors: list[FieldError] = []
+    for start in range(0, len(items), CHECK_CHUNK):
+        chunk_rows, chunk_errors = validate_each(items[start : start + CHECK_CHUNK], ctx)
+        rows += chunk_rows
+        errors += [FieldError(e.index + start, e.field, e.message) for e in chunk_errors]
+        if progress is not None:
+            progress(len(rows))
+    return CheckedReports(organisation=organisation, now=now, rows=rows, errors=errors)
+
+
+def store_checked_reports(*, checked: CheckedReports, by: Any, source: str) -> BatchResult:
+    """Store the items `check_reports` passed, all in one transaction (the caller's, if any).
+
+    A repeated client_id is not stored again, as in submit_reports.
+    """
+    with transaction.atomic():
+        batch, created = _store(
+            checked.valid, organisation=checked.organisation, by=by, source=source, now=checked.now
+        )
+        _count(created)
+    return batch
+
+
 def submit_report(
     *,
     organisation: Organisation,
@@ -201,7 +257,10 @@ def submit_all_calm(
 
 __all__ = [
     "BatchResult",
+    "CheckedReports",
     "InputRejected",
+    "check_reports",
+    "store_checked_reports",
     "submit_all_calm",
     "submit_report",
     "submit_reports",

@@ -275,3 +275,24 @@ def validate_items(items: Sequence[Any], ctx: IntakeContext) -> list[dict[str, A
             # a ligature); the column holds 200, so the masked address is cut there.
             row["address"] = mask_personal_data(row["address"])[: TEXT_LIMITS["address"]]
     return rows
+
+
+def validate_each(
+    items: Sequence[Any], ctx: IntakeContext
+) -> tuple[list[dict[str, Any] | None], list[FieldError]]:
+    """Each item's row, or None where it has an error; and every error.
+
+    For channels that keep the good items of a batch (file imports): the same
+    checks as `validate_items`, which each item passes or fails on its own,
+    so the good items are validated again alone and pass.
+    """
+    try:
+        return list(validate_items(items, ctx)), []
+    except InputRejected as rejected:
+        errors = rejected.errors
+    bad = {e.index for e in errors}
+    good = [i for i in range(len(items)) if i not in bad]
+    rows: list[dict[str, Any] | None] = [None] * len(items)
+    for i, row in zip(good, validate_items([items[i] for i in good], ctx), strict=True):
+        rows[i] = row
+    return rows, errors

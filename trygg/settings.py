@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trygg.situation",
     "trygg.measures",
     "trygg.meetings",
+    "trygg.promises",
     "trygg.operations",
     "trygg.demo",
     "django_tasks",

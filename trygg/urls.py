@@ -21,4 +21,5 @@ urlpatterns = [
     path("atgarder/", include("trygg.measures.urls")),
     path("atgarder/", include("trygg.measures.effect_urls")),
     path("moten/", include("trygg.meetings.urls")),
+    path("loften/", include("trygg.promises.urls")),
 ]

@@ -11,13 +11,15 @@
   draft; the public page (/medborgarloften/) asks `public_promises`.
 - Initiatives are read by the partnership (the roles above) only; a
   published activity names its initiative, nothing more.
-- A promise or initiative one may not see is a 404, never a 403.
+- A promise or initiative one may not see is a 404, never a 403; one they
+  see but may not change answers a change with 403.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -78,10 +80,10 @@ def get_promise_for(user: Any, promise_id: int | str) -> Promise:
 
 
 def get_editable_promise(user: Any, promise_id: int | str) -> Promise:
-    """The promise if `user` may change it; Http404 for one they may not see or change."""
+    """The promise if `user` may change it: Http404 if they may not see it, 403 if only read."""
     promise = get_promise_for(user, promise_id)
     if not may_edit(user, promise.municipality_id):
-        raise Http404("No such promise")
+        raise PermissionDenied
     return promise
 
 
@@ -109,11 +111,11 @@ def visible_initiatives(user: Any) -> QuerySet[Initiative]:
 
 
 def get_initiative_for(user: Any, initiative_id: int | str, *, edit: bool = False) -> Initiative:
-    """The initiative if `user` may read it (or, with `edit`, change it); Http404 otherwise."""
+    """The initiative if `user` may read it (with `edit`: change it, else 403); Http404 if not."""
     try:
         initiative = visible_initiatives(user).select_related("owner").get(pk=int(initiative_id))
     except (Initiative.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such initiative") from None
     if edit and not may_edit(user, initiative.municipality_id):
-        raise Http404("No such initiative")
+        raise PermissionDenied
     return initiative

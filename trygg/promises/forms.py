@@ -19,7 +19,7 @@ YEAR = {"min_value": 2000, "max_value": 2100}
 class PromiseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_year = forms.IntegerField(label=_("First year"), **YEAR)
-    end_year = forms.IntegerField(label=_("Last year"), **YEAR)
+    end_year = forms.IntegerField(label=_("Final year"), **YEAR)
     situation = forms.CharField(
         label=_("The situation today"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -43,7 +43,18 @@ class RevisePromiseForm(PromiseForm):
     )
 
 
-class FocusAreaForm(forms.Form):
+class _OnThePromisePage(forms.Form):
+    """A form shown beside others on the promise's page: its own ids, so none repeat."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class FocusAreaForm(_OnThePromisePage):
+    id_prefix = "focus"
     title = forms.CharField(label=_("Focus area"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -59,7 +70,8 @@ def _focus_choice(promise: Promise) -> forms.ModelChoiceField:
     )
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(_OnThePromisePage):
+    id_prefix = "commitment"
     owner = forms.ChoiceField(label=_("Owned by"), choices=Owner.choices)
     text = forms.CharField(
         label=_("We will"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -74,7 +86,8 @@ def _organisations(municipality_id: int) -> Any:
     return Organisation.objects.filter(municipality_id=municipality_id)
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(_OnThePromisePage):
+    id_prefix = "activity"
     what = forms.CharField(label=_("What"), max_length=300)
     responsible = forms.ModelChoiceField(
         label=_("Responsible organisation"), queryset=Organisation.objects.none()
@@ -186,7 +199,8 @@ class ValueForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
 
 
-class SignatoryForm(forms.Form):
+class SignatoryForm(_OnThePromisePage):
+    id_prefix = "signatory"
     name = forms.CharField(label=_("Name"), max_length=120)
     role = forms.CharField(label=_("Job title"), max_length=200)
     signed_on = forms.DateField(

@@ -122,3 +122,16 @@ class InitiativePageTests(TryggTestCase):
         self.client.post(figures, {"year": 2024, "sessions": 12, "participants": 150})
         page = self.client.get(response["Location"])
         self.assertContains(page, "<td>2024</td><td>12</td><td>150</td>", html=False)
+
+
+class AdminTests(TryggTestCase):
+    def test_the_admin_shows_promises_but_does_not_change_them(self):
+        from django.contrib.auth.models import User
+
+        p = build_promise(self.w)
+        sign_in(self.client, User.objects.create_superuser("root", password="secret-pass-123"))
+        listing = self.client.get("/admin/promises/promise/")
+        self.assertContains(listing, "Medborgarlöfte Östersund")
+        self.assertEqual(self.client.get("/admin/promises/promise/add/").status_code, 403)
+        change = self.client.get(f"/admin/promises/promise/{p.promise.pk}/change/")
+        self.assertNotContains(change, 'name="title"')

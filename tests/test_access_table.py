@@ -155,6 +155,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "promises:activity_status": ("POST", "/loften/{promise}/aktiviteter/{activity}/status/", (L, H, D, D, M, D, H, H)),  # noqa: E501
     "promises:add_signatory": ("POST", "/loften/{promise}/undertecknare/", (L, H, D, D, I, D, H, H)),  # noqa: E501
     "promises:remove": ("POST", "/loften/{promise}/ta-bort/aktivitet/{activity}/", (L, H, D, D, M, D, H, H)),  # noqa: E501
+    "promises:edit_part": ("GET", "/loften/{promise}/andra/aktivitet/{activity}/", (L, H, D, D, O, D, H, H)),  # noqa: E501
     "promises:add_indicator": ("GET", "/loften/{promise}/indikatorer/ny/", (L, H, D, D, O, D, H, H)),  # noqa: E501
     "promises:indicator": ("GET", "/loften/{promise}/indikatorer/{indicator}/", (L, H, O, O, O, O, H, H)),  # noqa: E501
     "promises:publish": ("POST", "/loften/{promise}/publicera/", (L, H, D, D, M, D, H, H)),

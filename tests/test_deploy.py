@@ -284,6 +284,9 @@ class CsrfTests(TryggTestCase):
             ("promises/_remove.html", "{% url 'promises:remove' promise.pk part part_id %}"): (
                 w.anna, f"/loften/{pk}/ta-bort/undertecknare/0/", {}
             ),
+            ("promises/edit_part.html", "{% url 'promises:edit_part' promise.pk part part_id %}"): (
+                w.anna, f"/loften/{pk}/andra/aktivitet/{p.activity.pk}/", {}
+            ),
             ("promises/indicator_new.html", "{% url 'promises:add_indicator' promise.pk %}"): (
                 w.anna, f"/loften/{pk}/indikatorer/ny/", {}
             ),

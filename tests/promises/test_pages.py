@@ -80,6 +80,17 @@ class CoordinatorFlowTests(TryggTestCase):
         self.assertContains(first, "Trygghetsvandring i centrum")
         self.assertContains(self.client.get(f"/loften/{p.promise.pk}/versioner/"), "Borttaget")
 
+    def test_revising_a_commitment_of_a_published_promise_writes_a_version(self):
+        p = build_promise(self.w)
+        actions.publish_promise(promise=p.promise, by=self.w.anna)
+        path = f"/loften/{p.promise.pk}/andra/atagande/{p.commitment.pk}/"
+        self.assertContains(self.client.get(path), "Vi ska arbeta med EST i centrum.")
+        self.post(path, {"owner": "police", "text": "Polisen ska arbeta med EST.",
+                         "focus_area": p.focus.pk})  # fmt: skip
+        version = p.promise.versions.get(number=2)
+        self.assertEqual({f[0] for f in version.changes[0]["fields"]}, {"owner", "text"})
+        self.assertEqual(Commitment.objects.get().text, "Polisen ska arbeta med EST.")
+
 
 class WhoSeesWhatTests(TryggTestCase):
     def setUp(self):

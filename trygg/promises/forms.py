@@ -262,3 +262,27 @@ class FigureForm(forms.Form):
     sessions = forms.IntegerField(label=_("Sessions held"), min_value=0, required=False)
     participants = forms.IntegerField(label=_("Participants counted"), min_value=0, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+def part_form(
+    model: type, promise: Promise, fields: tuple[str, ...], data: Any = None, initial: Any = None
+) -> forms.ModelForm:
+    """A form for revising one part of a promise: its editable fields, choices from its town.
+
+    Built without the instance, so validating it never touches the row: the
+    change itself is the action's (`update_part`), which keeps the version.
+    """
+    form_class = forms.modelform_factory(model, fields=fields)
+    form = form_class(data, initial=initial)
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        names = {f.name for f in queryset.model._meta.get_fields()}
+        if "promise" in names:
+            field.queryset = queryset.filter(promise=promise)  # type: ignore[attr-defined]
+        elif "municipality" in names:
+            field.queryset = queryset.filter(  # type: ignore[attr-defined]
+                municipality_id=promise.municipality_id
+            )
+    return form

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("<int:promise_id>/undertecknare/", views.add_signatory, name="add_signatory"),
     path("<int:promise_id>/ta-bort/<str:part>/<int:part_id>/", views.remove, name="remove"),
+    path("<int:promise_id>/andra/<str:part>/<int:part_id>/", views.edit_part, name="edit_part"),
     path("<int:promise_id>/indikatorer/ny/", views.add_indicator, name="add_indicator"),
     path("<int:promise_id>/indikatorer/<int:indicator_id>/", views.indicator, name="indicator"),
     path("<int:promise_id>/publicera/", views.publish, name="publish"),

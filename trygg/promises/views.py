@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -196,14 +197,7 @@ def add_signatory(request: HttpRequest, promise_id: int) -> HttpResponse:
 @require_POST
 def remove(request: HttpRequest, promise_id: int, part: str, part_id: int) -> HttpResponse:
     promise = access.get_editable_promise(request.user, promise_id)
-    model = pages.REMOVABLE.get(part)
-    if model is None:
-        raise Http404("No such part")
-    scope = {"commitment__promise": promise} if model is Activity else {"promise": promise}
-    try:
-        thing = model.objects.get(pk=part_id, **scope)  # type: ignore[attr-defined]
-    except model.DoesNotExist:  # type: ignore[attr-defined]
-        raise Http404("No such part") from None
+    thing = _part_of(promise, part, part_id)
     note = forms.NoteForm(request.POST)
     reason = note.cleaned_data["note"] if note.is_valid() else ""
     try:
@@ -233,6 +227,41 @@ def edit(request: HttpRequest, promise_id: int) -> HttpResponse:
             return redirect("promises:detail", promise_id=promise.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "promises/edit.html", {"promise": promise, "form": form}, status=status)
+
+
+@login_required
+def edit_part(request: HttpRequest, promise_id: int, part: str, part_id: int) -> HttpResponse:
+    """Revise a focus area, commitment, activity, indicator or signatory of the promise."""
+    promise = access.get_editable_promise(request.user, promise_id)
+    thing = _part_of(promise, part, part_id)
+    fields = actions.PART_FIELDS[type(thing)]
+    initial = model_to_dict(thing, fields=fields)
+    form = forms.part_form(type(thing), promise, fields, request.POST or None, initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            actions.update_part(part=thing, by=request.user, **changed)
+        except PromiseRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("promises:detail", promise_id=promise.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"promise": promise, "form": form, "part": part, "part_id": thing.pk,
+               "label": str(thing)}  # fmt: skip
+    return render(request, "promises/edit_part.html", context, status=status)
+
+
+def _part_of(promise: Promise, part: str, part_id: int) -> Any:
+    """The part of `promise` a URL names (e.g. "aktivitet", 12); Http404 if not its own."""
+    model = pages.REMOVABLE.get(part)
+    if model is None:
+        raise Http404("No such part")
+    scope = {"commitment__promise": promise} if model is Activity else {"promise": promise}
+    try:
+        return model.objects.get(pk=part_id, **scope)  # type: ignore[attr-defined]
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404("No such part") from None
 
 
 def _state_change(request: HttpRequest, promise_id: int, act: Any, success: str) -> HttpResponse:

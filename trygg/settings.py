@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trygg.partners.context.partnership",
                 "trygg.meetings.context.meetings_menu",
+                "trygg.promises.context.promises_menu",
             ],
         },
     },

@@ -112,6 +112,13 @@ class WhoSeesWhatTests(TryggTestCase):
         self.assertContains(response, "Vi ska arbeta med EST i centrum.")
         self.assertNotContains(response, f'action="/loften/{self.p.promise.pk}/publicera/"')
 
+    def test_the_menu_offers_promises_to_the_partnership_only(self):
+        link = '<a href="/loften/">Medborgarlöften</a>'
+        sign_in(self.client, self.w.sara)
+        self.assertContains(self.client.get("/"), link)
+        sign_in(self.client, self.w.karl)
+        self.assertNotContains(self.client.get("/"), link)
+
     def test_a_coordinator_of_another_municipality_sees_no_draft(self):
         sign_in(self.client, self.w.erik)
         self.assertEqual(self.client.get(f"/loften/{self.p.promise.pk}/").status_code, 404)

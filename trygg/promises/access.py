@@ -96,6 +96,12 @@ def promise_municipalities(user: Any) -> list[Municipality]:
     return list(queryset)
 
 
+def offers_promises(user: Any) -> bool:
+    """Whether the menu leads `user` to promise lists: the standing is loaded, so no query."""
+    own = _partnership_of(user)
+    return own is None or bool(own)
+
+
 def get_municipality_for(user: Any, code: str) -> Municipality:
     for municipality in promise_municipalities(user):
         if municipality.code == code:

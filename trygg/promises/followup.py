@@ -13,6 +13,7 @@ from typing import Any
 from trygg.measures.models import Measure
 from trygg.promises import indicators
 from trygg.promises.models import Activity, Promise
+from trygg.situation.queries import Taxonomy
 
 # A measure's status in an action plan's words.
 FROM_MEASURE = {
@@ -41,10 +42,19 @@ def activities_of(promise: Promise) -> list[Activity]:
 
 def freeze(promise: Promise, today: date) -> dict[str, Any]:
     """The follow-up's snapshot: activities and indicators as they stand on `today`."""
+    taxonomy = Taxonomy.load()
     return {
         "activities": [_activity(a) for a in activities_of(promise)],
-        "indicators": [_indicator(i, today) for i in promise.indicators.all()],
+        "indicators": [_indicator(i, today, taxonomy) for i in indicators_of(promise)],
     }
+
+
+def indicators_of(promise: Promise) -> list[Any]:
+    """The promise's indicators with what counting them reads, and the promise itself."""
+    rows = list(promise.indicators.prefetch_related("categories", "areas", "values"))
+    for row in rows:
+        row.promise = promise  # each would otherwise read it again
+    return rows
 
 
 def _activity(activity: Activity) -> dict[str, Any]:
@@ -63,8 +73,8 @@ def _activity(activity: Activity) -> dict[str, Any]:
     }
 
 
-def _indicator(indicator: Any, today: date) -> dict[str, Any]:
-    standing = indicators.standing(indicator, today)
+def _indicator(indicator: Any, today: date, taxonomy: Taxonomy) -> dict[str, Any]:
+    standing = indicators.standing(indicator, today, taxonomy)
     latest = standing.latest
     return {
         "id": indicator.pk,

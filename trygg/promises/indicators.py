@@ -100,15 +100,20 @@ def periods_of(indicator: Indicator, promise: Promise, today: date) -> list[str]
     return [k for k in keys if period_bounds(k)[0] <= today]
 
 
-def category_ids(indicator: Indicator) -> list[int]:
+def category_ids(indicator: Indicator, taxonomy: queries.Taxonomy | None = None) -> list[int]:
     """The incident categories counted: the lägesbild's reading of the chosen codes."""
     codes = tuple(c.code for c in indicator.categories.all())
-    return queries.Taxonomy.load().incident_ids(codes)
+    return (taxonomy or queries.Taxonomy.load()).incident_ids(codes)
 
 
-def counts(indicator: Indicator, start: date, end: date) -> dict[str, int]:
-    """Reports counted per period key (the indicator's kind of period) in [start, end)."""
-    ids = category_ids(indicator)
+def counts(
+    indicator: Indicator, start: date, end: date, taxonomy: queries.Taxonomy | None = None
+) -> dict[str, int]:
+    """Reports counted per period key (the indicator's kind of period) in [start, end).
+
+    `taxonomy` (queries.Taxonomy.load()) may be given once for many indicators.
+    """
+    ids = category_ids(indicator, taxonomy)
     area_ids = [a.pk for a in indicator.areas.all()]
     if indicator.has_time_band:
         return _banded_counts(indicator, start, end, ids, area_ids)
@@ -178,28 +183,45 @@ def _key_of(indicator: Indicator, year: int, month: int) -> str:
     return str(year)
 
 
-def computed_baseline(indicator: Indicator) -> Decimal:
-    """The baseline year's count, per period: a quarterly indicator's is the year's mean quarter."""
-    year = indicator.baseline_year
-    total = sum(counts(indicator, date(year, 1, 1), date(year + 1, 1, 1)).values())
+def _per_period(indicator: Indicator, total: int) -> Decimal:
+    """A year's count per period: a quarterly indicator's is the year's mean quarter."""
     per = 4 if indicator.every == Indicator.Every.QUARTER else 1
     return (Decimal(total) / per).quantize(Decimal("0.01"))
 
 
-def series(indicator: Indicator, today: date) -> list[Point]:
+def computed_baseline(indicator: Indicator, taxonomy: queries.Taxonomy | None = None) -> Decimal:
+    """The baseline year's count, per period (see `_per_period`)."""
+    year = indicator.baseline_year
+    total = sum(counts(indicator, date(year, 1, 1), date(year + 1, 1, 1), taxonomy).values())
+    return _per_period(indicator, total)
+
+
+def series(
+    indicator: Indicator, today: date, taxonomy: queries.Taxonomy | None = None
+) -> list[Point]:
     """The indicator's values over the promise's periods begun by `today`."""
-    promise = indicator.promise
-    keys = periods_of(indicator, promise, today)
     if indicator.kind == Indicator.Kind.MANUAL:
+        keys = periods_of(indicator, indicator.promise, today)
         return [
             Point(v.period, v.value, True, v.source)
             for v in indicator.values.all()
             if v.period in keys
         ]
-    if not keys:
-        return []
-    counted = counts(indicator, period_bounds(keys[0])[0], period_bounds(keys[-1])[1])
-    return [Point(k, Decimal(counted.get(k, 0)), period_bounds(k)[1] <= today) for k in keys]
+    return _computed(indicator, today, taxonomy)[0]
+
+
+def _computed(
+    indicator: Indicator, today: date, taxonomy: queries.Taxonomy | None
+) -> tuple[list[Point], Decimal]:
+    """A computed indicator's series and its baseline year's count, in one read."""
+    keys = periods_of(indicator, indicator.promise, today)
+    year = indicator.baseline_year
+    start = min([date(year, 1, 1), *(period_bounds(k)[0] for k in keys[:1])])
+    end = max([date(year + 1, 1, 1), *(period_bounds(k)[1] for k in keys[-1:])])
+    counted = counts(indicator, start, end, taxonomy)
+    points = [Point(k, Decimal(counted.get(k, 0)), period_bounds(k)[1] <= today) for k in keys]
+    in_year = sum(n for k, n in counted.items() if k[:4] == str(year))
+    return points, _per_period(indicator, in_year)
 
 
 def light_of(
@@ -216,12 +238,19 @@ def light_of(
     return "red"
 
 
-def standing(indicator: Indicator, today: date) -> Standing:
-    """The indicator's series and its light against the target, as of `today`."""
-    points = series(indicator, today)
+def standing(
+    indicator: Indicator, today: date, taxonomy: queries.Taxonomy | None = None
+) -> Standing:
+    """The indicator's series and its light against the target, as of `today`.
+
+    Give `taxonomy` when asking for many indicators: it is read once, not per indicator.
+    """
     baseline = indicator.baseline_value
-    if baseline is None and indicator.kind == Indicator.Kind.COMPUTED:
-        baseline = computed_baseline(indicator)
+    if indicator.kind == Indicator.Kind.COMPUTED:
+        points, counted_baseline = _computed(indicator, today, taxonomy)
+        baseline = counted_baseline if baseline is None else baseline
+    else:
+        points = series(indicator, today)
     complete = [p for p in points if p.complete]
     latest = complete[-1] if complete else None
     light = light_of(

@@ -20,6 +20,7 @@ from trygg.promises.models import (
     PromiseVersion,
     Signatory,
 )
+from trygg.situation.queries import Taxonomy
 
 PART_MODELS: dict[str, type[Model]] = {
     "promise": Promise,
@@ -82,12 +83,11 @@ def detail(promise: Promise, today: date) -> dict[str, Any]:
     commitments = [
         (c, activities.get(c.pk, [])) for c in promise.commitments.select_related("focus_area")
     ]
-    rows = [
-        IndicatorRow(
-            i, standing := indicators.standing(i, today), str(indicators.LIGHTS[standing.light])
-        )
-        for i in promise.indicators.prefetch_related("categories", "areas", "values")
-    ]
+    taxonomy = Taxonomy.load()
+    rows = []
+    for indicator in followup.indicators_of(promise):
+        standing = indicators.standing(indicator, today, taxonomy)
+        rows.append(IndicatorRow(indicator, standing, str(indicators.LIGHTS[standing.light])))
     return {
         "focus_areas": list(promise.focus_areas.all()),
         "commitments": commitments,

@@ -40,7 +40,7 @@ class ComputedIndicatorTests(TryggTestCase):
         items += [item("graffiti", when(8, 9, 23), IN_THE_HOLE)]
         items += [item("noise", when(9, 9, 2)), item("noise", when(12, 31, 23))]
         items += [item("all_calm", when(5, 5, 12))]  # a check-in, never an incident
-        items += [item("graffiti", when(10, 1, 12), sharing="partnership")]  # not public
+        items += [item("graffiti", when(10, 1, 23), sharing="partnership")]  # not public, at night
         items += [item("graffiti", when(6, 1, 12, 2022))]  # the baseline year
         submit_reports(
             organisation=cls.w.orgs["polis"], by=cls.w.petra, items=items,

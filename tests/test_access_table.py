@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
+from tests.promises.helpers import build_promise
 from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.api import api
@@ -26,6 +27,7 @@ from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
+from trygg.promises.actions import create_initiative, publish_promise, write_follow_up
 from trygg.reports.actions import submit_report
 from trygg.reports.models import Category
 from trygg.reports.photos import attach_photo
@@ -156,6 +158,36 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # Exports of the reports each may see (what each sees is the list's rule).
     "imports:export_geojson": ("GET", "/rapporter/export.geojson", (L, O, O, O, O, O, O, O)),
     "imports:export_xlsx": ("GET", "/rapporter/export.xlsx", (L, O, O, O, O, O, O, O)),
+    # Citizen promises, the coordinator's side: the partnership (partner and up) reads every
+    # promise of its municipality, drafts included; anyone logged in reads a published one;
+    # only coordinators change them. Empty forms are judged (400) for a coordinator.
+    "promises:index": ("GET", "/loften/", (L, H, M, M, M, M, M, H)),
+    "promises:list": ("GET", "/loften/kommun/{code}/", (L, H, O, O, O, O, H, H)),
+    "promises:new": ("GET", "/loften/kommun/{code}/nytt/", (L, H, D, D, O, D, H, H)),
+    "promises:detail": ("GET", "/loften/{promise}/", (L, H, O, O, O, O, H, H)),
+    "promises:edit": ("GET", "/loften/{promise}/andra/", (L, H, D, D, O, D, H, H)),
+    "promises:add_focus_area": ("POST", "/loften/{promise}/fokusomraden/", (L, H, D, D, I, D, H, H)),  # noqa: E501
+    "promises:add_commitment": ("POST", "/loften/{promise}/ataganden/", (L, H, D, D, I, D, H, H)),
+    "promises:add_activity": ("POST", "/loften/{promise}/aktiviteter/", (L, H, D, D, I, D, H, H)),
+    "promises:activity_status": ("POST", "/loften/{promise}/aktiviteter/{activity}/status/", (L, H, D, D, M, D, H, H)),  # noqa: E501
+    "promises:add_signatory": ("POST", "/loften/{promise}/undertecknare/", (L, H, D, D, I, D, H, H)),  # noqa: E501
+    "promises:remove": ("POST", "/loften/{promise}/ta-bort/aktivitet/{activity}/", (L, H, D, D, M, D, H, H)),  # noqa: E501
+    "promises:edit_part": ("GET", "/loften/{promise}/andra/aktivitet/{activity}/", (L, H, D, D, O, D, H, H)),  # noqa: E501
+    "promises:add_indicator": ("GET", "/loften/{promise}/indikatorer/ny/", (L, H, D, D, O, D, H, H)),  # noqa: E501
+    "promises:indicator": ("GET", "/loften/{promise}/indikatorer/{indicator}/", (L, H, O, O, O, O, H, H)),  # noqa: E501
+    "promises:publish": ("POST", "/loften/{promise}/publicera/", (L, H, D, D, M, D, H, H)),
+    "promises:archive": ("POST", "/loften/{published}/arkivera/", (L, D, D, D, M, D, D, D)),
+    "promises:follow_up": ("GET", "/loften/{published}/uppfoljning/ny/", (L, D, D, D, O, D, D, D)),
+    "promises:follow_up_detail": ("GET", "/loften/{published}/uppfoljning/{follow_up}/", (L, O, O, O, O, O, O, O)),  # noqa: E501
+    "promises:versions": ("GET", "/loften/{published}/versioner/", (L, O, O, O, O, O, O, O)),
+    "promises:version": ("GET", "/loften/{published}/versioner/1/", (L, O, O, O, O, O, O, O)),
+    # The register of initiatives: the partnership reads it, coordinators keep it.
+    "promises:initiatives": ("GET", "/loften/kommun/{code}/insatser/", (L, H, O, O, O, O, H, H)),
+    "promises:initiative_new": ("GET", "/loften/kommun/{code}/insatser/ny/", (L, H, D, D, O, D, H, H)),  # noqa: E501
+    "promises:initiative": ("GET", "/loften/insatser/{initiative}/", (L, H, O, O, O, O, H, H)),
+    "promises:initiative_edit": ("GET", "/loften/insatser/{initiative}/andra/", (L, H, D, D, O, D, H, H)),  # noqa: E501
+    "promises:initiative_figures": ("POST", "/loften/insatser/{initiative}/siffror/", (L, H, D, D, I, D, H, H)),  # noqa: E501
+    "promises:initiative_delete": ("POST", "/loften/insatser/{initiative}/ta-bort/", (L, H, D, D, M, D, H, H)),  # noqa: E501
     # JSON API with a bearer token of each person (none for "anonymous").
     # SSPF (trygg/sspf/access.py): a case is its coordinator's and its participants', none of
     # whom is in this table (greta is named in its consent but not added); every role here
@@ -280,6 +312,14 @@ class AccessTableTests(TryggTestCase):
             organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
             content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
         )  # fmt: skip
+        cls.draft = build_promise(cls.w)
+        published = build_promise(cls.w, start_year=2025, end_year=2026)
+        cls.published = publish_promise(promise=published.promise, by=cls.w.anna)
+        cls.follow_up = write_follow_up(promise=cls.published, by=cls.w.anna, narrative="Bra.")
+        cls.initiative = create_initiative(
+            by=cls.w.anna, municipality=cls.w.ostersund, name="Hej Främling!",
+            owner=cls.w.orgs["kommun"],
+        )  # fmt: skip
         cls.tokens = {
             name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
         }
@@ -306,6 +346,12 @@ class AccessTableTests(TryggTestCase):
             grant=self.grant.pk,
             plan_item=self.case.plan.get().pk,
             run=self.import_run.pk,
+            promise=self.draft.promise.pk,
+            activity=self.draft.activity.pk,
+            indicator=self.draft.survey.pk,
+            published=self.published.pk,
+            follow_up=self.follow_up.pk,
+            initiative=self.initiative.pk,
         )
 
     def outcome(self, role: str, method: str, path: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, SimpleTestCase
 
+from tests.promises.helpers import build_promise
 from tests.reports.test_pages import form_data
 from tests.sspf.world import sspf_case
 from tests.world import TryggTestCase, report_data, sign_in
@@ -22,6 +23,7 @@ from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
 from trygg.partners.actions import create_api_token
+from trygg.promises.actions import create_initiative
 from trygg.reports.actions import submit_report
 from trygg.sspf.models import CoordinatorGrant
 
@@ -155,6 +157,12 @@ class CsrfTests(TryggTestCase):
         cls.import_run = upload_file(
             organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
             content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
+        )  # fmt: skip
+        cls.promise = build_promise(cls.w)
+        cls.other_promise = build_promise(cls.w, start_year=2025, end_year=2026)  # to publish
+        cls.initiative = create_initiative(
+            by=cls.w.anna, municipality=cls.w.ostersund, name="Purple Flag",
+            owner=cls.w.orgs["kommun"],
         )  # fmt: skip
 
     def forms(self):
@@ -293,6 +301,68 @@ class CsrfTests(TryggTestCase):
             ("imports/categories.html", ""): (w.karl, f"/importera/{r}/kategorier/", {}),
             ("imports/preview.html", "{% url 'imports:commit' run.pk %}"): (
                 w.karl, f"/importera/{r}/importera/", {}
+            ),
+            **self.promise_forms(),
+        }  # fmt: skip
+
+    def promise_forms(self):
+        w, p = self.w, self.promise
+        pk, ini, other = p.promise.pk, self.initiative.pk, self.other_promise.promise.pk
+        detail = "promises/detail.html"
+        return {
+            ("promises/new.html", "{% url 'promises:new' municipality.code %}"): (
+                w.anna, "/loften/kommun/2380/nytt/", {"title": "Nytt"}
+            ),
+            ("promises/edit.html", "{% url 'promises:edit' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/andra/", {"title": "Ändrat"}
+            ),
+            (detail, "{% url 'promises:publish' promise.pk %}"): (
+                w.anna, f"/loften/{other}/publicera/", {}
+            ),
+            (detail, "{% url 'promises:archive' promise.pk %}"): (
+                w.anna, f"/loften/{other}/arkivera/", {}
+            ),
+            (detail, "{% url 'promises:add_focus_area' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/fokusomraden/", {"title": "Narkotika"}
+            ),
+            (detail, "{% url 'promises:add_commitment' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/ataganden/", {"owner": "police", "text": "Mer"}
+            ),
+            (detail, "{% url 'promises:add_activity' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/aktiviteter/", {}
+            ),
+            (detail, "{% url 'promises:activity_status' promise.pk a.pk %}"): (
+                w.anna, f"/loften/{pk}/aktiviteter/{p.activity.pk}/status/", {"status": "done"}
+            ),
+            (detail, "{% url 'promises:add_signatory' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/undertecknare/", {"name": "Eva", "role": "Chef"}
+            ),
+            ("promises/_remove.html", "{% url 'promises:remove' promise.pk part part_id %}"): (
+                w.anna, f"/loften/{pk}/ta-bort/undertecknare/0/", {}
+            ),
+            ("promises/edit_part.html", "{% url 'promises:edit_part' promise.pk part part_id %}"): (
+                w.anna, f"/loften/{pk}/andra/aktivitet/{p.activity.pk}/", {}
+            ),
+            ("promises/indicator_new.html", "{% url 'promises:add_indicator' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/indikatorer/ny/", {}
+            ),
+            ("promises/indicator.html", "{% url 'promises:indicator' promise.pk indicator.pk %}"): (
+                w.anna, f"/loften/{pk}/indikatorer/{p.survey.pk}/", {"value": "61"}
+            ),
+            ("promises/follow_up_new.html", "{% url 'promises:follow_up' promise.pk %}"): (
+                w.anna, f"/loften/{pk}/uppfoljning/ny/", {}
+            ),
+            ("promises/initiative_new.html", "{% url 'promises:initiative_new' municipality.code %}"): (  # noqa: E501
+                w.anna, "/loften/kommun/2380/insatser/ny/", {}
+            ),
+            ("promises/initiative_edit.html", "{% url 'promises:initiative_edit' initiative.pk %}"): (  # noqa: E501
+                w.anna, f"/loften/insatser/{ini}/andra/", {}
+            ),
+            ("promises/initiative.html", "{% url 'promises:initiative_figures' initiative.pk %}"): (
+                w.anna, f"/loften/insatser/{ini}/siffror/", {"year": "2024", "sessions": "3"}
+            ),
+            ("promises/initiative.html", "{% url 'promises:initiative_delete' initiative.pk %}"): (
+                w.anna, f"/loften/insatser/{ini}/ta-bort/", {}
             ),
         }  # fmt: skip
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("open311/v2/", include("trygg.open311.urls")),
     path("sspf/", include("trygg.sspf.urls")),
     path("", include("trygg.imports.urls")),
+    path("loften/", include("trygg.promises.urls")),
 ]

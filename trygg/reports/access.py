@@ -42,13 +42,14 @@ from trygg.reports.models import DigestSubscription, Report, ReportComment, Repo
 from trygg.reports.records import ReportRow, report_rows
 
 SHARED_LEVELS = (Report.Sharing.PARTNERSHIP, Report.Sharing.PUBLIC)
-# What `reports_for_statistics` may read and filter on: place, time and kind, no free text.
+# What `reports_for_statistics` may read and filter on: place, time and kind, no free text;
+# and the sharing level, so a public count (citizen promises) keeps to public-aggregate reports.
 STATISTICS_COLUMNS = frozenset(
     {"x", "y", "lat", "lon", "h3_cell", "occurred_at", "occurred_to", "category_id", "area_id"}
 )
 STATISTICS_FILTERS = frozenset(
     {"municipality", "municipality_id", "area", "area_id", "category", "category_id"}
-    | {"organisation", "occurred_at", "occurred_to"}
+    | {"organisation", "occurred_at", "occurred_to", "sharing"}
 )
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("atgarder/", include("trygg.measures.effect_urls")),
     path("moten/", include("trygg.meetings.urls")),
     path("loften/", include("trygg.promises.urls")),
+    path("medborgarloften/", include("trygg.promises.public_urls")),
 ]

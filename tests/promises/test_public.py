@@ -9,6 +9,7 @@ from tests.promises.helpers import build_promise
 from tests.world import TryggTestCase, report_data
 from trygg.promises import actions, indicators, public
 from trygg.promises.models import Indicator, Owner
+from trygg.promises.schemas import PromisesOut
 from trygg.reports.actions import submit_reports
 from trygg.reports.models import Category
 
@@ -141,9 +142,11 @@ class PublicPageTests(TryggTestCase):
         self.assertEqual(current["progress"], {"total": 2, "planned": 1, "ongoing": 1, "done": 0,
                                                "cancelled": 0})  # fmt: skip
 
-    def test_the_page_and_the_json_come_from_one_dict(self):
+    def test_the_page_and_the_json_come_from_one_dict_of_exactly_the_documented_shape(self):
         expected = public.municipality_page(self.w.ostersund, timezone.localdate())
         self.assertEqual(self.api(), expected)
+        # The API sends the dict as it is: the schema must neither add nor drop a field.
+        self.assertEqual(PromisesOut.model_validate(expected).model_dump(), expected)
 
     def test_a_draft_or_a_follow_up_of_another_municipality_is_not_found(self):
         for path in (f"/medborgarloften/2380/{self.draft.pk}/",

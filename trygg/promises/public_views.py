@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from trygg.promises import public
-from trygg.promises.charts import indicator_chart
+from trygg.promises.charts import indicator_svg
 from trygg.promises.pdf import follow_up_pdf, promise_pdf
 
 
@@ -21,7 +21,7 @@ def with_charts(promise: dict[str, Any] | None) -> dict[str, Any] | None:
     """The promise's dict with each indicator's chart beside it, for the page and the PDF."""
     if promise is None:
         return None
-    charted = [{**i, "chart": indicator_chart(i)} for i in promise["indicators"]]
+    charted = [{**i, "chart": indicator_svg(i, n)} for n, i in enumerate(promise["indicators"], 1)]
     return {**promise, "indicators": charted}
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from tests.promises.helpers import build_promise
-from tests.world import TryggTestCase, report_data
+from tests.world import TryggTestCase, report_data, sign_in
 from trygg.promises import actions, indicators, public
 from trygg.promises.models import Indicator, Owner
 from trygg.promises.schemas import PromisesOut
@@ -167,6 +167,13 @@ class PublicPageTests(TryggTestCase):
         self.assertNotIn("UTKAST-KROKOM", page)
         data = self.client.get("/api/v1/promises?municipality=2309").json()
         self.assertEqual((data["current"], data["previous"]), (None, []))
+
+    def test_the_coordinator_finds_the_public_page_of_a_published_promise_not_of_a_draft(self):
+        sign_in(self.client, self.w.anna)
+        link = f'href="/medborgarloften/2380/{self.p.promise.pk}/"'
+        self.assertIn(link, self.client.get(f"/loften/{self.p.promise.pk}/").content.decode())
+        draft = self.client.get(f"/loften/{self.draft.pk}/").content.decode()
+        self.assertNotIn("/medborgarloften/", draft)
 
     def test_a_previous_period_has_its_own_page(self):
         page = self.client.get(f"/medborgarloften/2380/{self.old.promise.pk}/").content.decode()

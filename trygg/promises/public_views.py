@@ -33,6 +33,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         **page,
         "promise": with_charts(page["current"]),
+        "is_current": True,
         "public_demo": municipality.is_demo,
         "json_url": f"/api/v1/promises?municipality={municipality.code}",
     }
@@ -45,9 +46,11 @@ def promise(request: HttpRequest, code: str, promise_id: int) -> HttpResponse:
     municipality = public.get_municipality(code)
     found = public.get_public_promise(municipality, promise_id)
     data = public.promise_dict(found, timezone.localdate())
+    current, _previous = public.current_and_previous(municipality)
     context = {
         "municipality": {"code": municipality.code, "name": municipality.name},
         "promise": with_charts(data),
+        "is_current": current is not None and current.pk == found.pk,
         "public_demo": municipality.is_demo,
         "single": True,
     }

@@ -35,7 +35,7 @@ from django.db import connection
 from django.db.models import CharField, Prefetch, Sum
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Substr
 from django.http import Http404
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trygg.geo.models import Area
@@ -102,17 +102,18 @@ def summary(promise: Promise) -> dict[str, Any]:
 
 def promise_dict(promise: Promise, today: date) -> dict[str, Any]:
     """Everything public of one promise, as JSON-ready values."""
-    focus = {f.pk: f.title for f in promise.focus_areas.all()}
+    areas = list(promise.focus_areas.all())
+    focus = {f.pk: f.title for f in areas}
     activities = _activities(promise)
+    published = promise.published_at
     return {
         **summary(promise),
-        "published_on": promise.published_at.date().isoformat() if promise.published_at else None,
+        "published_on": timezone.localdate(published).isoformat() if published else None,
         "version": promise.revision,
         "situation": promise.situation,
         "situation_sources": promise.situation_sources,
         "focus_areas": [
-            {"id": f.pk, "title": f.title, "description": f.description}
-            for f in promise.focus_areas.all()
+            {"id": f.pk, "title": f.title, "description": f.description} for f in areas
         ],
         "commitments": _commitments(promise, focus, activities),
         "progress": progress(row for rows in activities.values() for row in rows),

@@ -236,3 +236,18 @@ class PublicIndicatorTests(TryggTestCase):
             with self.subTest(indicator=indicator.name):
                 self.assertEqual(found[indicator.pk], indicators.standing(indicator, today))
         self.assertEqual(Indicator.objects.filter(promise=p.promise).count(), 5)
+
+    def test_the_counts_are_kept_yet_a_new_report_shows_at_once(self):
+        w = self.w
+        reports_in(w, *[graffiti(m) for m in range(1, 7)])
+        p = build_promise(w)
+        today = date(2024, 5, 2)
+        rows = list(public.with_selection(p.promise.indicators.all()))
+        before = public.standings(p.promise, rows, today)[p.counted.pk]
+        self.assertEqual(before.series[0].value, 6)
+        with self.assertNumQueries(1):  # read again: the rollup kept, only the categories read
+            public.standings(p.promise, rows, today)
+        reports_in(w, graffiti(7), graffiti(8))
+        after = public.standings(p.promise, rows, today)[p.counted.pk]
+        self.assertEqual(after.series[0].value, 8)
+        self.assertEqual(after, indicators.standing(p.counted, today))

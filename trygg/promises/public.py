@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from trygg.geo.models import Area
 from trygg.partners.models import Municipality
-from trygg.promises import followup, indicators
+from trygg.promises import cache, followup, indicators
 from trygg.promises.access import public_promises
 from trygg.promises.models import Activity, FollowUp, Indicator, Owner, Promise
 from trygg.reports.models import DailyCount, Report
@@ -285,17 +285,27 @@ def _category_ids(indicator: Indicator, taxonomy: Any) -> list[int]:
 
 
 def _rollup_months(promise: Promise, plain: list[Indicator], wanted: set[int]) -> Months:
-    """The municipality's public counts per category, area and month, over every year needed."""
+    """The municipality's public counts per category, area and month, over every year needed.
+
+    Kept while the rollup of those years stands (trygg.promises.cache): many read one page.
+    """
     if not plain:
         return {}
-    first = min(min(i.baseline_year, promise.start_year) for i in plain)
+    first = date(min(min(i.baseline_year, promise.start_year) for i in plain), 1, 1)
+    until = date(promise.end_year + 1, 1, 1)
+    ids = tuple(sorted(wanted))
+    return cache.kept(promise.municipality_id, until, ("months", first, ids),
+                      lambda: _read_months(promise.municipality_id, first, until, ids))  # fmt: skip
+
+
+def _read_months(municipality_id: int, first: date, until: date, ids: tuple[int, ...]) -> Months:
     rows = (
         DailyCount.objects.filter(
-            municipality_id=promise.municipality_id,
-            day__gte=date(first, 1, 1),
-            day__lt=date(promise.end_year + 1, 1, 1),
+            municipality_id=municipality_id,
+            day__gte=first,
+            day__lt=until,
             sharing=Report.Sharing.PUBLIC,
-            category_id__in=sorted(wanted),
+            category_id__in=ids,
         )
         .order_by()
         .annotate(**_month_of_day())
@@ -307,7 +317,7 @@ def _rollup_months(promise: Promise, plain: list[Indicator], wanted: set[int]) -
         year, number = _year_month(month)
         quarter = indicators.period_key(year, (number - 1) // 3 + 1)
         out[category].append((area, year, str(year), quarter, int(n)))
-    return out
+    return dict(out)  # kept and shared: read, never added to
 
 
 def _month_of_day() -> dict[str, Any]:

@@ -9,9 +9,11 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_pictures():
     # A test's rolled-back writes do not tell the picture cache; start each test empty.
+    from trygg.promises import cache as promise_cache
     from trygg.situation import cache
 
     cache.clear()
+    promise_cache.clear()
 
 
 @pytest.fixture(autouse=True)

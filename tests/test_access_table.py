@@ -188,6 +188,13 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "promises:initiative_edit": ("GET", "/loften/insatser/{initiative}/andra/", (L, H, D, D, O, D, H, H)),  # noqa: E501
     "promises:initiative_figures": ("POST", "/loften/insatser/{initiative}/siffror/", (L, H, D, D, I, D, H, H)),  # noqa: E501
     "promises:initiative_delete": ("POST", "/loften/insatser/{initiative}/ta-bort/", (L, H, D, D, M, D, H, H)),  # noqa: E501
+    # Citizen promises, the public side: anyone, logged in or not, reads what is published
+    # (a draft is 404 to all: tests/promises/test_public.py).
+    "promises_public:index": ("GET", "/medborgarloften/{code}/", (O, O, O, O, O, O, O, O)),
+    "promises_public:promise": ("GET", "/medborgarloften/{code}/{published}/", (O, O, O, O, O, O, O, O)),  # noqa: E501
+    "promises_public:promise_pdf": ("GET", "/medborgarloften/{code}/{published}/pdf/", (O, O, O, O, O, O, O, O)),  # noqa: E501
+    "promises_public:follow_up": ("GET", "/medborgarloften/{code}/uppfoljning/{follow_up}/", (O, O, O, O, O, O, O, O)),  # noqa: E501
+    "promises_public:follow_up_pdf": ("GET", "/medborgarloften/{code}/uppfoljning/{follow_up}/pdf/", (O, O, O, O, O, O, O, O)),  # noqa: E501
     # JSON API with a bearer token of each person (none for "anonymous").
     # SSPF (trygg/sspf/access.py): a case is its coordinator's and its participants', none of
     # whom is in this table (greta is named in its consent but not added); every role here
@@ -236,6 +243,8 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api-v1:set_measure_light": ("POST", "/api/v1/measures/{measure}/light", (D, O, D, D, O, D, H, H)),  # noqa: E501
     "api-v1:list_meetings": ("GET", "/api/v1/meetings", (D, O, O, O, O, O, O, O)),
     "api-v1:get_meeting": ("GET", "/api/v1/meetings/{held}", (D, H, O, O, O, O, H, H)),
+    # The public JSON twin of /medborgarloften/: no token needed.
+    "api-v1:promises": ("GET", "/api/v1/promises?municipality={code}", (O, O, O, O, O, O, O, O)),
     "api-v1:situation": ("GET", "/api/v1/situation?municipality={code}&period={week}", (D, O, O, O, O, O, H, H)),  # noqa: E501
     # Open311 (trygg/open311): every GET is public and shows only public reports (karl's
     # here is shared with the partnership, so hidden, and it was not filed through Open311,

@@ -204,3 +204,17 @@ def test_it_documents_a_measure_with_a_drawn_polygon(world, token):
     detail = _get("/measures/{measure_id}", token, path_parameters={"measure_id": measure.pk})
     assert detail["treated_polygon"]["coordinates"] == [ring]
     assert [h["field"] for h in detail["history"]] == ["created", "treated_polygon"]
+
+
+def test_it_documents_the_public_promises_of_a_municipality(world, token):
+    """A published promise with a counted and a hand-entered indicator and a follow-up."""
+    from tests.promises.helpers import build_promise
+    from trygg.promises.actions import enter_indicator_value, publish_promise, write_follow_up
+
+    built = build_promise(world)
+    enter_indicator_value(indicator=built.survey, by=world.anna, period="2023", value="64")
+    publish_promise(promise=built.promise, by=world.anna)
+    write_follow_up(promise=built.promise, by=world.anna, narrative="Det går bra.")
+    answer = _get("/promises", token, query={"municipality": "2380"})
+    assert answer["current"]["follow_ups"][0]["narrative"] == "Det går bra."
+    assert [i["kind"] for i in answer["current"]["indicators"]] == ["computed", "manual"]

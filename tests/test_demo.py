@@ -22,6 +22,7 @@ from trygg.measures.models import Evaluation, Measure, MeasureEvent
 from trygg.meetings.models import Meeting
 from trygg.partners.models import Membership, Municipality, Organisation
 from trygg.policeevents.models import PoliceEvent
+from trygg.promises.models import Promise
 from trygg.reports.models import Report
 
 SMALL = 2000
@@ -198,6 +199,33 @@ class DemoTests(TestCase):
             self.client.logout()
         self.assertIn("samordnare", self.output)
         self.assertIn("http://127.0.0.1:", self.output)
+
+    def test_its_citizen_promise_is_public_with_counted_indicators_and_a_follow_up(self):
+        promise = Promise.objects.get(municipality=self.muni)
+        self.assertEqual(promise.status, Promise.Status.PUBLISHED)
+        self.assertEqual(promise.follow_ups.count(), 1)
+        self.assertEqual(Promise.objects.count(), 1)  # the second run wrote no other
+        data = self.client.get("/api/v1/promises?municipality=2380").json()["current"]
+        self.assertEqual([f["title"] for f in data["focus_areas"]],
+                         ["Trygghet", "ANDT bland unga", "Brott i närmiljön"])  # fmt: skip
+        texts = " ".join(c["text"] for c in data["commitments"])
+        for word in ("EST", "trygghetsvandringar inom EST", "Purple Flag"):
+            self.assertIn(word, texts)
+        activities = [a for c in data["commitments"] for a in c["activities"]]
+        self.assertIn("Purple Flag", [a["initiative"] for a in activities])
+        counted = [i for i in data["indicators"] if i["kind"] == "computed"]
+        manual = [i for i in data["indicators"] if i["kind"] == "manual"]
+        self.assertEqual((len(counted), len(manual)), (2, 1))
+        self.assertTrue(manual[0]["source"])
+        for indicator in counted:  # counted from the demo's reports, over the whole first year
+            first_year = [
+                p for p in indicator["series"] if p["period"].startswith(data["period"][:4])
+            ]
+            self.assertEqual(len(first_year), 4)
+            self.assertGreater(sum(p["value"] or 0 for p in first_year), 0)
+        page = self.client.get("/medborgarloften/2380/").content.decode()
+        self.assertIn("Medborgarlöfte Östersund", page)
+        self.assertIn("ingår i Purple Flag", page)
 
     def test_the_admin_is_staff_with_model_permissions_only(self):
         admin = User.objects.get(username="admin")

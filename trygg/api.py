@@ -78,6 +78,7 @@ def _register_routers() -> None:
     from trygg.geo.api import router as geo_router
     from trygg.measures.api import router as measures_router
     from trygg.meetings.api import router as meetings_router
+    from trygg.promises.api import router as promises_router
     from trygg.reports.api import router as reports_router
     from trygg.situation.api import router as situation_router
 
@@ -86,6 +87,7 @@ def _register_routers() -> None:
     api.add_router("", situation_router)
     api.add_router("", measures_router)
     api.add_router("", meetings_router)
+    api.add_router("", promises_router)
 
 
 _register_routers()

@@ -25,4 +25,5 @@ urlpatterns = [
     path("sspf/", include("trygg.sspf.urls")),
     path("", include("trygg.imports.urls")),
     path("loften/", include("trygg.promises.urls")),
+    path("medborgarloften/", include("trygg.promises.public_urls")),
 ]

@@ -14,6 +14,7 @@ from django.db import transaction
 from trygg.demo.cycle import build_cycle
 from trygg.demo.people import REPORTER_OF, ensure_people, sync
 from trygg.demo.places import DemoGeography, build_geography
+from trygg.demo.promise import build_promise
 from trygg.demo.synth import DAYS, generate, scene
 from trygg.geo.models import Area
 from trygg.partners.models import Municipality
@@ -110,6 +111,7 @@ def build_demo(*, reports: int = DEFAULT_REPORTS, seed: int = SEED, now: datetim
     created, existing = store_reports(orgs, users, items, now=now)
     local_today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     measures = build_cycle(municipality, orgs, users, seed=seed, today=local_today)
+    build_promise(municipality, orgs, users, today=local_today)
     police = load_police_events(now=now)
     return DemoResult(municipality, areas, created, existing, measures, police)
 

@@ -1,0 +1,418 @@
+"""What citizens read of a municipality's promises: one dict for the page, the JSON and the PDF.
+
+The public page (/medborgarloften/<kommunkod>/), its JSON twin
+(/api/v1/promises) and the PDFs all show `municipality_page`,
+`promise_dict` or `follow_up_dict`, so they cannot say different things.
+
+Public is decided here, field by field, not by leaving things out of a template:
+- only promises `access.public_promises` gives (published or archived, never a
+  draft). A published promise's rows are its latest published version: every
+  change to it writes a version at once (actions._revised), so there is no
+  revised-but-unpublished state of a public promise. A revision being prepared
+  is a new draft, which stays out.
+- the promise's text, focus areas, commitments, indicators with their values,
+  signatories (name and title: they sign a public document), follow-ups
+  (date and narrative, and what they froze).
+- an activity shows what, which organisation, when, status and the name of
+  the initiative it is part of. Never the responsible person (a name the model
+  does not mark public), the measure behind it (the EST board is the
+  partnership's), the initiative's contact, a version's note or who wrote what.
+- a computed indicator counts only public-aggregate reports (indicators.py),
+  and a count from 1 to 4 is shown as "<5", as the open lägesbild shows it.
+
+Computed indicators without a time band are read from the daily rollup in one
+query for the whole promise (`standings`); they equal indicators.standing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import CharField, Prefetch, Sum
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Substr
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from trygg.geo.models import Area
+from trygg.partners.models import Municipality
+from trygg.promises import cache, followup, indicators
+from trygg.promises.access import public_promises
+from trygg.promises.models import Activity, FollowUp, Indicator, Owner, Promise
+from trygg.reports.models import DailyCount, Report
+from trygg.situation import queries
+
+SUPPRESS_BELOW = 5  # counts 1–4 are shown as "<5", as on the open lägesbild
+
+
+def get_municipality(code: str) -> Municipality:
+    try:
+        return Municipality.objects.defer("boundary").get(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404("No such municipality") from None
+
+
+def get_public_promise(municipality: Municipality, promise_id: int) -> Promise:
+    try:
+        return public_promises(municipality).get(pk=promise_id)
+    except Promise.DoesNotExist:
+        raise Http404("No such promise") from None
+
+
+def get_public_follow_up(municipality: Municipality, follow_up_id: int) -> FollowUp:
+    try:
+        return FollowUp.objects.select_related("promise").get(
+            pk=follow_up_id, promise__in=public_promises(municipality)
+        )
+    except FollowUp.DoesNotExist:
+        raise Http404("No such follow-up") from None
+
+
+def current_and_previous(municipality: Municipality) -> tuple[Promise | None, list[Promise]]:
+    """The published promise citizens read now (the latest), and every other public one."""
+    public = list(public_promises(municipality).order_by("-start_year", "-pk"))
+    current = next((p for p in public if p.status == Promise.Status.PUBLISHED), None)
+    return current, [p for p in public if p is not current]
+
+
+def municipality_page(municipality: Municipality, today: date) -> dict[str, Any]:
+    """The public page of a municipality: the current promise in full, the others in brief."""
+    current, previous = current_and_previous(municipality)
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "current": promise_dict(current, today) if current else None,
+        "previous": [summary(p) for p in previous],
+    }
+
+
+def summary(promise: Promise) -> dict[str, Any]:
+    return {
+        "id": promise.pk,
+        "title": promise.title,
+        "period": promise.period_label,
+        "start_year": promise.start_year,
+        "end_year": promise.end_year,
+        "status": promise.status,
+    }
+
+
+def promise_dict(promise: Promise, today: date) -> dict[str, Any]:
+    """Everything public of one promise, as JSON-ready values."""
+    areas = list(promise.focus_areas.all())
+    focus = {f.pk: f.title for f in areas}
+    activities = _activities(promise)
+    published = promise.published_at
+    return {
+        **summary(promise),
+        "published_on": timezone.localdate(published).isoformat() if published else None,
+        "version": promise.revision,
+        "situation": promise.situation,
+        "situation_sources": promise.situation_sources,
+        "focus_areas": [
+            {"id": f.pk, "title": f.title, "description": f.description} for f in areas
+        ],
+        "commitments": _commitments(promise, focus, activities),
+        "progress": progress(row for rows in activities.values() for row in rows),
+        "indicators": _indicators(promise, focus, today),
+        "signatories": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "organisation": s.organisation.name if s.organisation else "",
+                "signed_on": s.signed_on.isoformat() if s.signed_on else None,
+            }
+            for s in promise.signatories.select_related("organisation")
+        ],
+        "follow_ups": [
+            {"id": f.pk, "made_on": f.made_on.isoformat(), "narrative": f.narrative}
+            for f in promise.follow_ups.defer("snapshot")
+        ],
+    }
+
+
+def _activities(promise: Promise) -> dict[int, list[dict[str, Any]]]:
+    labels = dict(Activity.Status.choices)
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Activity.objects.filter(commitment__promise=promise)
+        .select_related("responsible", "initiative", "measure")
+        .only("commitment_id", "what", "when", "status", "responsible__name",
+              "initiative__name", "measure__status")
+        .order_by("commitment__position", "commitment_id", "position", "pk")
+    )  # fmt: skip
+    for a in rows:
+        status = followup.activity_status(a)
+        out[a.commitment_id].append(
+            {
+                "what": a.what,
+                "responsible": a.responsible.name,
+                "when": a.when,
+                "status": status,
+                "status_label": str(labels[status]),
+                "initiative": a.initiative.name if a.initiative else "",
+            }
+        )
+    return out
+
+
+def _commitments(
+    promise: Promise, focus: dict[int, str], activities: dict[int, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    owners = dict(Owner.choices)
+    return [
+        {
+            "id": c.pk,
+            "focus_area": focus.get(c.focus_area_id or 0, ""),
+            "owner": c.owner,
+            "owner_label": str(owners[c.owner]),
+            "text": c.text,
+            "activities": activities.get(c.pk, []),
+        }
+        for c in promise.commitments.all()
+    ]
+
+
+def progress(rows: Any) -> dict[str, int]:
+    """How many activities are planned, ongoing, done and cancelled."""
+    counted = {status: 0 for status in Activity.Status.values}
+    for row in rows:
+        counted[row["status"]] += 1
+    return {"total": sum(counted.values()), **counted}
+
+
+# Indicators ------------------------------------------------------------------------------
+
+
+def _indicators(promise: Promise, focus: dict[int, str], today: date) -> list[dict[str, Any]]:
+    rows = list(with_selection(promise.indicators.all()))
+    found = standings(promise, rows, today)
+    return [indicator_dict(i, found[i.pk], focus) for i in rows]
+
+
+def with_selection(queryset: Any) -> Any:
+    """Indicators with what they count and their values, in three reads (no area shapes)."""
+    areas = Prefetch("areas", queryset=Area.objects.only("id", "name"))
+    return queryset.prefetch_related("categories", areas, "values")
+
+
+def indicator_dict(
+    indicator: Indicator, standing: indicators.Standing, focus: dict[int, str]
+) -> dict[str, Any]:
+    computed = indicator.kind == Indicator.Kind.COMPUTED
+    latest = standing.latest
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "goal": indicator.goal,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "every": indicator.every,
+        "focus_area": focus.get(indicator.focus_area_id or 0, ""),
+        "counts": what_is_counted(indicator) if computed else "",
+        "source": indicator.source,
+        "direction": indicator.direction,
+        "direction_label": str(indicator.get_direction_display()),
+        "baseline_year": indicator.baseline_year,
+        "baseline": shown(standing.baseline, computed),
+        "target": shown(standing.target, False),
+        "latest": None if latest is None else {"period": latest.period,
+                                               **shown(latest.value, computed)},
+        "light": standing.light,
+        "light_label": str(indicators.LIGHTS[standing.light]),
+        "series": [
+            {"period": p.period, "complete": p.complete, **shown(p.value, computed)}
+            for p in standing.series
+        ],
+    }  # fmt: skip
+
+
+def shown(value: Decimal | float | None, counted: bool) -> dict[str, Any]:
+    """A value as citizens get it: a count of 1–4 withheld, the rest as a number and in words."""
+    if value is None:
+        return {"value": None, "text": "–", "suppressed": False}
+    if counted and 0 < value < SUPPRESS_BELOW:
+        return {"value": None, "text": f"<{SUPPRESS_BELOW}", "suppressed": True}
+    number = float(value)
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    text = text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return {"value": number, "text": text, "suppressed": False}
+
+
+def what_is_counted(indicator: Indicator) -> str:
+    """A computed indicator's selection in words: categories, areas and hours."""
+    categories = ", ".join(c.name for c in indicator.categories.all()) or _("all incidents")
+    areas = ", ".join(a.name for a in indicator.areas.all()) or _("the whole municipality")
+    text = _("Reports of %(categories)s in %(areas)s") % {"categories": categories, "areas": areas}
+    if indicator.has_time_band:
+        text += ", " + _("hours %(start)02d–%(end)02d") % {
+            "start": indicator.hour_from,
+            "end": indicator.hour_to,
+        }
+    return text
+
+
+def standings(
+    promise: Promise, rows: list[Indicator], today: date
+) -> dict[int, indicators.Standing]:
+    """Each indicator's standing as indicators.standing gives it, in one rollup read.
+
+    A time band is not in the rollup: such an indicator, and a manual one, go
+    through indicators.standing (the manual one's values are prefetched).
+    """
+    plain = [i for i in rows if i.kind == Indicator.Kind.COMPUTED and not i.has_time_band]
+    taxonomy = queries.Taxonomy.load() if plain else None
+    wanted = {c for i in plain for c in _category_ids(i, taxonomy)}
+    months = _rollup_months(promise, plain, wanted)
+    out = {}
+    for indicator in rows:
+        if indicator in plain and taxonomy is not None:
+            out[indicator.pk] = _from_months(indicator, promise, months, taxonomy, today)
+        else:
+            out[indicator.pk] = indicators.standing(indicator, today)
+    return out
+
+
+# category -> [(area_key, year, year's key, quarter's key, n)], one per month with reports
+Months = dict[int, list[tuple[int, int, str, str, int]]]
+
+
+def _category_ids(indicator: Indicator, taxonomy: Any) -> list[int]:
+    return taxonomy.incident_ids(tuple(c.code for c in indicator.categories.all()))
+
+
+def _rollup_months(promise: Promise, plain: list[Indicator], wanted: set[int]) -> Months:
+    """The municipality's public counts per category, area and month, over every year needed.
+
+    Kept while the rollup of those years stands (trygg.promises.cache): many read one page.
+    """
+    if not plain:
+        return {}
+    first = date(min(min(i.baseline_year, promise.start_year) for i in plain), 1, 1)
+    until = date(promise.end_year + 1, 1, 1)
+    ids = tuple(sorted(wanted))
+    return cache.kept(promise.municipality_id, until, ("months", first, ids),
+                      lambda: _read_months(promise.municipality_id, first, until, ids))  # fmt: skip
+
+
+def _read_months(municipality_id: int, first: date, until: date, ids: tuple[int, ...]) -> Months:
+    rows = (
+        DailyCount.objects.filter(
+            municipality_id=municipality_id,
+            day__gte=first,
+            day__lt=until,
+            sharing=Report.Sharing.PUBLIC,
+            category_id__in=ids,
+        )
+        .order_by()
+        .annotate(**_month_of_day())
+        .values_list("category_id", "area_key", *_month_of_day())
+        .annotate(total=Sum("n"))
+    )
+    out: Months = defaultdict(list)
+    for category, area, *month, n in rows:
+        year, number = _year_month(month)
+        quarter = indicators.period_key(year, (number - 1) // 3 + 1)
+        out[category].append((area, year, str(year), quarter, int(n)))
+    return dict(out)  # kept and shared: read, never added to
+
+
+def _month_of_day() -> dict[str, Any]:
+    """The rollup day's month, grouped on by the database.
+
+    SQLite stores a date as "YYYY-MM-DD" text, and Django's ExtractYear there
+    is a Python function called once a row (most of the page's time on five
+    years of rollup); the text's first seven characters are the month, in C.
+    """
+    if connection.vendor == "sqlite":
+        return {"month": Substr(Cast("day", CharField()), 1, 7)}
+    return {"year": ExtractYear("day"), "month": ExtractMonth("day")}
+
+
+def _year_month(parts: list[Any]) -> tuple[int, int]:
+    if len(parts) == 1:  # "YYYY-MM"
+        return int(parts[0][:4]), int(parts[0][5:7])
+    return int(parts[0]), int(parts[1])
+
+
+def _from_months(
+    indicator: Indicator, promise: Promise, months: Months, taxonomy: Any, today: date
+) -> indicators.Standing:
+    areas = {a.pk for a in indicator.areas.all()}
+    per = 4 if indicator.every == Indicator.Every.QUARTER else 1
+    counted: dict[str, int] = defaultdict(int)
+    baseline_total = 0
+    for category in _category_ids(indicator, taxonomy):
+        for area, year, year_key, quarter_key, n in months.get(category, ()):
+            if areas and area not in areas:
+                continue
+            if year == indicator.baseline_year:
+                baseline_total += n
+            if year >= promise.start_year:
+                counted[quarter_key if per == 4 else year_key] += n
+    keys = indicators.periods_of(indicator, promise, today)
+    series = [
+        indicators.Point(k, Decimal(counted.get(k, 0)), indicators.period_bounds(k)[1] <= today)
+        for k in keys
+    ]
+    baseline = indicator.baseline_value
+    if baseline is None:
+        baseline = (Decimal(baseline_total) / per).quantize(Decimal("0.01"))
+    complete = [p for p in series if p.complete]
+    latest = complete[-1] if complete else None
+    light = indicators.light_of(
+        latest.value if latest else None, baseline, indicator.target_value, indicator.direction
+    )
+    return indicators.Standing(series, baseline, indicator.target_value, latest, light)
+
+
+# Follow-ups ------------------------------------------------------------------------------
+
+
+def follow_up_dict(follow_up: FollowUp) -> dict[str, Any]:
+    """A follow-up as it was written: the narrative, each activity and indicator as frozen then."""
+    labels = dict(Activity.Status.choices)
+    snap = follow_up.snapshot
+    return {
+        "id": follow_up.pk,
+        "made_on": follow_up.made_on.isoformat(),
+        "narrative": follow_up.narrative,
+        "promise": summary(follow_up.promise),
+        "activities": [
+            {
+                "what": a["what"],
+                "responsible": a["responsible"],
+                "status": a["status"],
+                "status_label": str(labels.get(a["status"], a["status"])),
+            }
+            for a in snap.get("activities", [])
+        ],
+        "indicators": [_frozen_indicator(i) for i in snap.get("indicators", [])],
+    }
+
+
+def _frozen_indicator(row: dict[str, Any]) -> dict[str, Any]:
+    computed = row.get("kind") == Indicator.Kind.COMPUTED
+    latest = row.get("latest")
+    directions = dict(Indicator.Direction.choices)
+    return {
+        "name": row["name"],
+        "unit": row.get("unit", ""),
+        "kind": row.get("kind", ""),
+        "direction": row["direction"],
+        "direction_label": str(directions.get(row["direction"], row["direction"])),
+        "baseline_year": row["baseline_year"],
+        "baseline": shown(row.get("baseline"), computed),
+        "target": shown(row.get("target"), False),
+        "latest": None if latest is None else {"period": latest["period"],
+                                               **shown(latest["value"], computed)},
+        "light": row["light"],
+        "light_label": str(indicators.LIGHTS.get(row["light"], row["light"])),
+        "series": [
+            {"period": period, "complete": complete, **shown(value, computed)}
+            for period, value, complete in row.get("series", [])
+        ],
+    }  # fmt: skip

@@ -204,3 +204,22 @@ def test_it_documents_a_measure_with_a_drawn_polygon(world, token):
     detail = _get("/measures/{measure_id}", token, path_parameters={"measure_id": measure.pk})
     assert detail["treated_polygon"]["coordinates"] == [ring]
     assert [h["field"] for h in detail["history"]] == ["created", "treated_polygon"]
+
+
+def test_it_documents_a_patch_that_draws_and_removes_the_polygon(world, token):
+    from trygg.measures.actions import create_measure
+
+    measure = create_measure(
+        by=world.anna, municipality=world.ostersund, title="Trygghetsvandring",
+        kind="adult_presence", responsible=world.orgs["natt"],
+    )  # fmt: skip
+    ring = [[14.605, 63.155], [14.63, 63.155], [14.63, 63.18], [14.605, 63.155]]
+    operation = schema["/api/v1/measures/{measure_id}"]["PATCH"]
+    for polygon in ({"type": "Polygon", "coordinates": [ring]}, None):
+        body = {"treated_polygon": polygon}
+        case = operation.Case(
+            path_parameters={"measure_id": measure.pk}, body=body, media_type="application/json"
+        )
+        response = case.call_and_validate(headers=bearer(token), checks=CHECKS)
+        assert response.status_code == 200, response.text
+        assert response.json()["treated_polygon"] == polygon

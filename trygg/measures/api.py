@@ -170,18 +170,24 @@ def _changeable(user: Any, measure_id: int) -> Measure:
 
 @router.patch("/measures/{measure_id}", response={200: MeasureDetailOut, **WRITE})
 def change_measure(request: HttpRequest, measure_id: int, payload: MeasureChangeIn) -> HttpResponse:
-    """Set the measure's categories, partners and linked reports, each as a whole new set.
+    """Set the measure's categories, partners, linked reports and treated-area polygon.
 
-    For the coordinators and the responsible organisation (else 403). Each
-    change is a history entry. 422 names the field of an unknown category
-    code, an organisation outside the municipality, or a report id you may not
-    see (answered exactly like one that does not exist).
+    Each set is the whole new set; an absent or null one stays as it is. An
+    absent polygon stays as it is, a null one is removed. For the coordinators
+    and the responsible organisation (else 403); the polygon is the
+    coordinators' (403 for the owner). Each change is a history entry. 422
+    names the field of an unknown category code, an organisation outside the
+    municipality, a report id you may not see (answered exactly like one that
+    does not exist), or a polygon the rules refuse.
     """
     measure = _changeable(request.auth, measure_id)
     changes = payload.model_dump(exclude_none=True)
+    if "treated_polygon" in payload.model_fields_set:  # null is a change: the polygon goes
+        changes["treated_polygon"] = changes.get("treated_polygon")
     allowed = access.editable_fields(request.auth, measure, measure.municipality_id)
+    # The owner edits every link of MeasureChangeIn; the polygon alone is the coordinators'.
     if set(changes) - set(allowed):
-        raise HttpError(403, _("Only the coordinators and the responsible organisation may."))
+        raise HttpError(403, _("Only a coordinator changes the treated area polygon."))
     with _as_422():
         update_measure(measure=measure, by=request.auth, **changes)
     return json_response(_detail(request.auth, access.get_measure_for(request.auth, measure.pk)))

@@ -161,7 +161,11 @@ class MeasureIn(Schema):
 
 
 class MeasureChangeIn(Schema):
-    """The measure's links, each the whole new set; an absent or null one is left as it is."""
+    """The measure's links, each the whole new set, and its polygon.
+
+    An absent or null set is left as it is; `treated_polygon` absent is left
+    as it is, null removes it.
+    """
 
     categories: list[str] | None = Field(None, max_length=100, description="Category codes")
     partners: list[int] | None = Field(
@@ -172,6 +176,11 @@ class MeasureChangeIn(Schema):
         max_length=1000,
         description="Ids of linked reports, of those you may see; linked reports you may not "
         "see stay linked",
+    )
+    treated_polygon: PolygonIn | None = Field(
+        None,
+        description="The treated area drawn on the map (coordinators only); null removes it, "
+        "absent leaves it as it is",
     )
 
 

@@ -188,7 +188,8 @@ def test_it_documents_a_measure_with_its_history_and_the_list(world, token):
     assert [h["field"] for h in detail["history"]] == ["created", "light"]
     partner = create_api_token(user=world.sara, name="partner")[1]
     assert "internal_notes" in detail
-    assert _get("/measures/{measure_id}", partner, **path)["light"] == "yellow"
+    read = _get("/measures/{measure_id}", partner, **path)
+    assert (read["light"], read["reports_count"]) == ("yellow", 2)
     assert _get("/measures", token, query={"status": "open"})["count"] == 1
 
 

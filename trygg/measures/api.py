@@ -28,7 +28,7 @@ from trygg.measures.actions import (
     set_light,
     update_measure,
 )
-from trygg.measures.models import Measure
+from trygg.measures.models import Measure, MeasureEvent
 from trygg.measures.schemas import (
     LightIn,
     MeasureChangeIn,
@@ -62,16 +62,19 @@ def _as_422() -> Iterator[None]:
         raise _rejected(refused.field, str(refused)) from None
 
 
+def _entry(event: MeasureEvent) -> dict[str, Any]:
+    old, new = pages.event_values(event)
+    return {"at": event.at.isoformat(),
+            "actor": event.actor.get_username() if event.actor else None,
+            "field": event.field, "old": old, "new": new, "comment": event.comment,
+            "text": pages.event_sentence(event)}  # fmt: skip
+
+
 def _detail(user: Any, measure: Measure) -> dict[str, Any]:
     notes = access.shows_internal_notes(user, measure)
-    data = pages.measure_dict(measure, notes=notes, today=timezone.localdate())
+    data = pages.measure_dict(measure, reader=user, notes=notes, today=timezone.localdate())
     events = measure.history.select_related("actor").order_by("at", "pk")
-    data["history"] = [
-        {"at": e.at.isoformat(), "actor": e.actor.get_username() if e.actor else None,
-         "field": e.field, "old": e.old, "new": e.new, "comment": e.comment,
-         "text": pages.event_sentence(e)}
-        for e in events if notes or e.field != "internal_notes"
-    ]  # fmt: skip
+    data["history"] = [_entry(e) for e in events if notes or e.field != "internal_notes"]
     return data
 
 

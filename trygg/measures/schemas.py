@@ -72,7 +72,10 @@ class MeasureOut(Schema):
     goal: str = Field(description="Operational goal")
     area: Named | None
     categories: list[str] = Field(description="Category codes")
-    reports: list[UUID] = Field(description="Ids of the linked reports")
+    reports: list[UUID] = Field(
+        description="Ids of the linked reports you may see; the others are only counted"
+    )
+    reports_count: int = Field(description="Linked reports, including those you may not see")
     cells: list[CellIn] = Field(description="Hot-spot cells the measure answers")
     treated_polygon: PolygonOut | None = Field(
         description="The treated area drawn on the map; when set, the evaluation uses it "
@@ -107,7 +110,7 @@ class HistoryOut(Schema):
     field: str = Field(
         description="created, status, light or the name of the changed field; for categories, "
         "partners and reports `old` holds what was removed and `new` what was added (category "
-        "codes, organisation names, a number of reports)"
+        "codes, organisation names, for reports a number, never their ids)"
     )
     old: str
     new: str

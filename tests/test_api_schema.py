@@ -188,7 +188,8 @@ def test_it_documents_a_measure_with_its_history_and_the_list(world, token):
     assert [h["field"] for h in detail["history"]] == ["created", "light"]
     partner = create_api_token(user=world.sara, name="partner")[1]
     assert "internal_notes" in detail
-    assert _get("/measures/{measure_id}", partner, **path)["light"] == "yellow"
+    read = _get("/measures/{measure_id}", partner, **path)
+    assert (read["light"], read["reports_count"]) == ("yellow", 2)
     assert _get("/measures", token, query={"status": "open"})["count"] == 1
 
 
@@ -218,3 +219,22 @@ def test_it_documents_the_public_promises_of_a_municipality(world, token):
     answer = _get("/promises", token, query={"municipality": "2380"})
     assert answer["current"]["follow_ups"][0]["narrative"] == "Det går bra."
     assert [i["kind"] for i in answer["current"]["indicators"]] == ["computed", "manual"]
+
+
+def test_it_documents_a_patch_that_draws_and_removes_the_polygon(world, token):
+    from trygg.measures.actions import create_measure
+
+    measure = create_measure(
+        by=world.anna, municipality=world.ostersund, title="Trygghetsvandring",
+        kind="adult_presence", responsible=world.orgs["natt"],
+    )  # fmt: skip
+    ring = [[14.605, 63.155], [14.63, 63.155], [14.63, 63.18], [14.605, 63.155]]
+    operation = schema["/api/v1/measures/{measure_id}"]["PATCH"]
+    for polygon in ({"type": "Polygon", "coordinates": [ring]}, None):
+        body = {"treated_polygon": polygon}
+        case = operation.Case(
+            path_parameters={"measure_id": measure.pk}, body=body, media_type="application/json"
+        )
+        response = case.call_and_validate(headers=bearer(token), checks=CHECKS)
+        assert response.status_code == 200, response.text
+        assert response.json()["treated_polygon"] == polygon

@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 
 from tests.measures.test_access import NOTE, make_measure
 from tests.situation.test_documents import pdf_pages
-from tests.world import TryggTestCase, sign_in
+from tests.world import TryggTestCase, report_data, sign_in
 from trygg.measures.actions import change_status, set_light
 from trygg.partners.models import AuditEvent
+from trygg.reports.actions import submit_report
 
 
 class MeasureExportTests(TryggTestCase):
@@ -114,3 +115,40 @@ class MeasureExportTests(TryggTestCase):
         self.assertEqual(
             by_title["Samverkan"]["Samverkanspartner"], "Nattvandring Östersund, Vaktbolaget"
         )
+
+
+class PartnerFileTests(TryggTestCase):
+    """A partner's board and åtgärdsplan files carry no internal notes and no report ids."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.report, _ = submit_report(organisation=cls.w.orgs["kommun"], by=cls.w.anna,
+                                      data=report_data())  # fmt: skip
+        today = timezone.localdate()
+        cls.measure = make_measure(cls.w, title="Belysning", starts_on=today,
+                                   reports=[cls.report])  # fmt: skip
+
+    def test_no_file_a_partner_downloads_holds_the_notes_or_a_report_id(self):
+        sign_in(self.client, self.w.sara)
+        year = timezone.localdate().year
+        files = {
+            "csv": self.client.get("/atgarder/kommun/2380/export.csv").content.decode(),
+            "xlsx": _xlsx_text(self.client.get("/atgarder/kommun/2380/export.xlsx").content),
+            "plan xlsx": _xlsx_text(self.client.get(
+                f"/atgarder/kommun/2380/atgardsplan.xlsx?period={year}").content),
+            "plan pdf": " ".join(pdf_pages(self.client.get(
+                f"/atgarder/kommun/2380/atgardsplan.pdf?period={year}").content)[1]),
+        }  # fmt: skip
+        for name, text in files.items():
+            with self.subTest(name):
+                self.assertIn("Belysning", text)
+                self.assertNotIn(NOTE, text)
+                self.assertNotIn(str(self.report.pk), text)
+                self.assertNotIn(str(self.report.pk)[:8], text)
+
+
+def _xlsx_text(content: bytes) -> str:
+    """Every cell of every sheet, as one text to search."""
+    book = load_workbook(io.BytesIO(content))
+    return " ".join(str(v) for sheet in book for row in sheet.values for v in row if v is not None)

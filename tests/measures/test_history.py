@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.measures.test_access import NOTE, make_measure
 from tests.measures.test_effect import build_effect_data
 from tests.world import TryggTestCase, report_data, sign_in
 from trygg.measures.actions import link_reports, update_measure
+from trygg.measures.models import MeasureEvent
 from trygg.partners.actions import create_api_token
 from trygg.reports.actions import submit_report
 
@@ -36,6 +39,20 @@ class HistorySentenceTests(TryggTestCase):
         history = self.history()
         self.assertIn("2 rapporter kopplade.", history)
         self.assertFalse(any(str(reports[0].pk) in text for text in history))
+
+    def test_the_api_counts_reports_of_entries_that_once_held_their_ids(self):
+        ids = [str(uuid.uuid4()) for _ in range(3)]
+        # How linking was recorded before the history counted: the ids, space-separated.
+        MeasureEvent.objects.create(measure=self.measure, actor=self.w.anna, field="reports",
+                                    old=ids[0], new=" ".join(ids[1:]))  # fmt: skip
+        token = create_api_token(user=self.w.sara, name="t")[1]
+        response = self.client.get(f"/api/v1/measures/{self.measure.pk}",
+                                   headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        entry = response.json()["history"][-1]
+        self.assertEqual((entry["field"], entry["old"], entry["new"]), ("reports", "1", "2"))
+        self.assertEqual(entry["text"], "2 rapporter kopplade. 1 rapport bortkopplad.")
+        for pk in ids:
+            self.assertNotIn(pk, response.content.decode())
 
     def test_a_saved_evaluation_is_a_sentence(self):
         sign_in(self.client, self.w.anna)

@@ -173,7 +173,7 @@ class ApiTests(MeasureLinkTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.tokens = {n: create_api_token(user=getattr(cls.w, n), name="t")[1]
-                      for n in ("anna", "karl", "sara", "erik")}  # fmt: skip
+                      for n in ("anna", "karl", "kim", "sara", "erik")}  # fmt: skip
 
     def patch(self, who, body):
         headers = {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -205,3 +205,19 @@ class ApiTests(MeasureLinkTestCase):
         self.assertEqual(self.patch("sara", {"categories": ["graffiti"]}).status_code, 403)
         self.assertEqual(self.patch("erik", {"categories": ["graffiti"]}).status_code, 404)
         self.assertFalse(Measure.objects.get(pk=self.measure.pk).reports.exists())
+
+    def read(self, who):
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.client.get(f"/api/v1/measures/{self.measure.pk}", headers=headers).json()
+
+    def test_a_reader_gets_only_the_ids_of_linked_reports_he_may_see_and_a_count_of_all(self):
+        update_measure(measure=self.measure, by=self.w.anna, reports=[self.karls, self.kims])
+        karl, kim, anna = (self.read(n) for n in ("karl", "kim", "anna"))
+        self.assertEqual((karl["reports"], karl["reports_count"]), ([str(self.karls.pk)], 2))
+        self.assertEqual((kim["reports"], kim["reports_count"]), ([str(self.kims.pk)], 2))
+        self.assertEqual(anna["reports"], sorted([str(self.karls.pk), str(self.kims.pk)]))
+        self.assertNotIn(str(self.kims.pk), str(karl))
+        self.assertNotIn(str(self.karls.pk), str(kim))
+        # What karl reads back is what he may send: the report he cannot see stays linked.
+        again = self.patch("karl", {"reports": karl["reports"]}).json()
+        self.assertEqual((again["reports"], again["reports_count"]), ([str(self.karls.pk)], 2))

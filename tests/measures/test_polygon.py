@@ -251,3 +251,58 @@ class PolygonApiTests(TryggTestCase):
                                    content_type="application/json", headers=headers)  # fmt: skip
         self.assertEqual(refused.status_code, 422)
         self.assertEqual(refused.json()["detail"][0]["field"], "treated_polygon")
+
+
+class PolygonPatchTests(TryggTestCase):
+    """PATCH takes the polygon as POST does: drawn, left, removed, refused by field and by role."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.measure = create_measure(
+            by=cls.w.anna, municipality=cls.w.ostersund, title="Belysning",
+            kind=Measure.Kind.SITUATIONAL, responsible=cls.w.orgs["bostad"],
+        )  # fmt: skip
+        cls.tokens = {n: create_api_token(user=getattr(cls.w, n), name="t")[1]
+                      for n in ("anna", "karl")}  # fmt: skip
+
+    def patch(self, who, body):
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.client.patch(f"/api/v1/measures/{self.measure.pk}", body,
+                                 content_type="application/json", headers=headers)  # fmt: skip
+
+    def stored(self):
+        return Measure.objects.get(pk=self.measure.pk).treated_polygon
+
+    def test_a_coordinator_draws_keeps_and_removes_the_polygon(self):
+        drawn = self.patch("anna", {"treated_polygon": RECTANGLE})
+        self.assertEqual(drawn.status_code, 200, drawn.content)
+        self.assertEqual(drawn.json()["treated_polygon"], RECTANGLE)
+        self.assertEqual(drawn.json()["history"][-1]["new"], "drawn")
+        self.assertEqual(self.stored(), RECTANGLE)
+        kept = self.patch("anna", {"categories": ["graffiti"]}).json()  # absent: left as it is
+        self.assertEqual(kept["treated_polygon"], RECTANGLE)
+        removed = self.patch("anna", {"treated_polygon": None}).json()
+        self.assertIsNone(removed["treated_polygon"])
+        self.assertIsNone(self.stored())
+        fields = [(h["field"], h["old"], h["new"]) for h in removed["history"]]
+        self.assertEqual(fields[-1], ("treated_polygon", "drawn", ""))
+
+    def test_a_refused_polygon_is_a_422_naming_the_field(self):
+        outside = polygon_of([(63.30, 14.60), (63.30, 14.62), (63.32, 14.61)])
+        open_ring = {"type": "Polygon", "coordinates": [RECTANGLE["coordinates"][0][:-1]]}
+        for polygon in (outside, open_ring):
+            refused = self.patch("anna", {"treated_polygon": polygon, "categories": ["arson"]})
+            self.assertEqual(refused.status_code, 422, refused.content)
+            self.assertEqual(refused.json()["detail"][0]["field"], "treated_polygon")
+        self.assertIsNone(self.stored())
+        self.assertFalse(self.measure.categories.exists())  # one request, one transaction
+
+    def test_the_owner_may_not_draw_nor_remove_the_polygon(self):
+        update_measure(measure=self.measure, by=self.w.anna, treated_polygon=RECTANGLE)
+        for body in ({"treated_polygon": None}, {"treated_polygon": RECTANGLE}):
+            response = self.patch("karl", body)
+            self.assertEqual(response.status_code, 403, body)
+            self.assertIn("samordnare", response.json()["detail"])
+        self.assertEqual(self.stored(), RECTANGLE)
+        self.assertEqual(self.patch("karl", {"categories": ["arson"]}).status_code, 200)

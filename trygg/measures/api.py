@@ -28,7 +28,7 @@ from trygg.measures.actions import (
     set_light,
     update_measure,
 )
-from trygg.measures.models import Measure
+from trygg.measures.models import Measure, MeasureEvent
 from trygg.measures.schemas import (
     LightIn,
     MeasureChangeIn,
@@ -62,16 +62,19 @@ def _as_422() -> Iterator[None]:
         raise _rejected(refused.field, str(refused)) from None
 
 
+def _entry(event: MeasureEvent) -> dict[str, Any]:
+    old, new = pages.event_values(event)
+    return {"at": event.at.isoformat(),
+            "actor": event.actor.get_username() if event.actor else None,
+            "field": event.field, "old": old, "new": new, "comment": event.comment,
+            "text": pages.event_sentence(event)}  # fmt: skip
+
+
 def _detail(user: Any, measure: Measure) -> dict[str, Any]:
     notes = access.shows_internal_notes(user, measure)
-    data = pages.measure_dict(measure, notes=notes, today=timezone.localdate())
+    data = pages.measure_dict(measure, reader=user, notes=notes, today=timezone.localdate())
     events = measure.history.select_related("actor").order_by("at", "pk")
-    data["history"] = [
-        {"at": e.at.isoformat(), "actor": e.actor.get_username() if e.actor else None,
-         "field": e.field, "old": e.old, "new": e.new, "comment": e.comment,
-         "text": pages.event_sentence(e)}
-        for e in events if notes or e.field != "internal_notes"
-    ]  # fmt: skip
+    data["history"] = [_entry(e) for e in events if notes or e.field != "internal_notes"]
     return data
 
 
@@ -170,18 +173,24 @@ def _changeable(user: Any, measure_id: int) -> Measure:
 
 @router.patch("/measures/{measure_id}", response={200: MeasureDetailOut, **WRITE})
 def change_measure(request: HttpRequest, measure_id: int, payload: MeasureChangeIn) -> HttpResponse:
-    """Set the measure's categories, partners and linked reports, each as a whole new set.
+    """Set the measure's categories, partners, linked reports and treated-area polygon.
 
-    For the coordinators and the responsible organisation (else 403). Each
-    change is a history entry. 422 names the field of an unknown category
-    code, an organisation outside the municipality, or a report id you may not
-    see (answered exactly like one that does not exist).
+    Each set is the whole new set; an absent or null one stays as it is. An
+    absent polygon stays as it is, a null one is removed. For the coordinators
+    and the responsible organisation (else 403); the polygon is the
+    coordinators' (403 for the owner). Each change is a history entry. 422
+    names the field of an unknown category code, an organisation outside the
+    municipality, a report id you may not see (answered exactly like one that
+    does not exist), or a polygon the rules refuse.
     """
     measure = _changeable(request.auth, measure_id)
     changes = payload.model_dump(exclude_none=True)
+    if "treated_polygon" in payload.model_fields_set:  # null is a change: the polygon goes
+        changes["treated_polygon"] = changes.get("treated_polygon")
     allowed = access.editable_fields(request.auth, measure, measure.municipality_id)
+    # The owner edits every link of MeasureChangeIn; the polygon alone is the coordinators'.
     if set(changes) - set(allowed):
-        raise HttpError(403, _("Only the coordinators and the responsible organisation may."))
+        raise HttpError(403, _("Only a coordinator changes the treated area polygon."))
     with _as_422():
         update_measure(measure=measure, by=request.auth, **changes)
     return json_response(_detail(request.auth, access.get_measure_for(request.auth, measure.pk)))

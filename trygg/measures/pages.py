@@ -178,8 +178,20 @@ def light_text(light: str) -> str:
     return str(Measure.Light(light).label) if light else _("No traffic light set")
 
 
-def measure_dict(measure: Measure, *, notes: bool, today: date) -> dict[str, Any]:
-    """One measure as JSON-ready data; `internal_notes` only when `notes` (the reader's right)."""
+def visible_report_ids(user: Any, measure: Measure) -> list[str]:
+    """The ids of the reports linked to `measure` that `user` may see, sorted.
+
+    The others are only counted (`reports_count`), as the history counts
+    them: an id would name a report the reader was not shown.
+    """
+    from trygg.reports.access import visible_reports
+
+    ids = visible_reports(user).filter(measures=measure).values_list("pk", flat=True)
+    return sorted(str(pk) for pk in ids)
+
+
+def measure_dict(measure: Measure, *, reader: Any, notes: bool, today: date) -> dict[str, Any]:
+    """One measure as JSON-ready data for `reader`; `internal_notes` only when `notes`."""
     data = {
         "id": measure.pk,
         "municipality": measure.municipality.code,
@@ -190,7 +202,8 @@ def measure_dict(measure: Measure, *, notes: bool, today: date) -> dict[str, Any
         "goal": measure.goal,
         "area": {"id": measure.area_id, "name": measure.area.name} if measure.area_id else None,
         "categories": sorted(c.code for c in measure.categories.all()),
-        "reports": sorted(str(r) for r in measure.reports.values_list("pk", flat=True)),
+        "reports": visible_report_ids(reader, measure),
+        "reports_count": measure.reports.count(),
         "cells": measure.cells,
         "treated_polygon": measure.treated_polygon,
         "responsible": {"id": measure.responsible_id, "name": measure.responsible.name},
@@ -358,6 +371,14 @@ def _reports_sentence(event: MeasureEvent) -> str:
 def _count(value: str) -> int:
     """A count of reports; entries from before counting held the ids, space-separated."""
     return int(value) if value.isdigit() else len(value.split())
+
+
+def event_values(event: MeasureEvent) -> tuple[str, str]:
+    """An entry's `old` and `new` as the API gives them: for reports a count, never their ids."""
+    if event.field != "reports":
+        return event.old, event.new
+    old, new = (str(_count(v)) if v else "" for v in (event.old, event.new))
+    return old, new
 
 
 def _link_sentence(event: MeasureEvent) -> str:

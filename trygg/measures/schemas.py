@@ -72,7 +72,10 @@ class MeasureOut(Schema):
     goal: str = Field(description="Operational goal")
     area: Named | None
     categories: list[str] = Field(description="Category codes")
-    reports: list[UUID] = Field(description="Ids of the linked reports")
+    reports: list[UUID] = Field(
+        description="Ids of the linked reports you may see; the others are only counted"
+    )
+    reports_count: int = Field(description="Linked reports, including those you may not see")
     cells: list[CellIn] = Field(description="Hot-spot cells the measure answers")
     treated_polygon: PolygonOut | None = Field(
         description="The treated area drawn on the map; when set, the evaluation uses it "
@@ -107,7 +110,7 @@ class HistoryOut(Schema):
     field: str = Field(
         description="created, status, light or the name of the changed field; for categories, "
         "partners and reports `old` holds what was removed and `new` what was added (category "
-        "codes, organisation names, a number of reports)"
+        "codes, organisation names, for reports a number, never their ids)"
     )
     old: str
     new: str
@@ -161,7 +164,11 @@ class MeasureIn(Schema):
 
 
 class MeasureChangeIn(Schema):
-    """The measure's links, each the whole new set; an absent or null one is left as it is."""
+    """The measure's links, each the whole new set, and its polygon.
+
+    An absent or null set is left as it is; `treated_polygon` absent is left
+    as it is, null removes it.
+    """
 
     categories: list[str] | None = Field(None, max_length=100, description="Category codes")
     partners: list[int] | None = Field(
@@ -172,6 +179,11 @@ class MeasureChangeIn(Schema):
         max_length=1000,
         description="Ids of linked reports, of those you may see; linked reports you may not "
         "see stay linked",
+    )
+    treated_polygon: PolygonIn | None = Field(
+        None,
+        description="The treated area drawn on the map (coordinators only); null removes it, "
+        "absent leaves it as it is",
     )
 
 

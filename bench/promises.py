@@ -15,7 +15,7 @@ request:
 
 - promises_page_<N>: GET /medborgarloften/<code>/ (HTML, with 50 inline SVG charts);
 - promises_json_<N>: GET /api/v1/promises?municipality=<code>;
-- the same, _cold, with nothing kept (SITUATION_CACHE_SECONDS=0): the months of the
+- the same, _cold, with nothing kept (SITUATION_CACHE_SECONDS=0): the quarters of the
   rollup are read on every request. Warm, they are kept while the rollup stands
   (trygg.promises.cache), as for many citizens opening the same page.
 

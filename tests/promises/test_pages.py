@@ -153,3 +153,35 @@ class AdminTests(TryggTestCase):
         self.assertEqual(self.client.get("/admin/promises/promise/add/").status_code, 403)
         change = self.client.get(f"/admin/promises/promise/{p.promise.pk}/change/")
         self.assertNotContains(change, 'name="title"')
+
+
+class PublicNoticeTests(TryggTestCase):
+    """The forms whose texts citizens will read say so before anything is written."""
+
+    PROMISE = "Offentligt när löftet är publicerat."
+    FOLLOW_UP = "Offentligt när den sparas."
+
+    def setUp(self):
+        sign_in(self.client, self.w.anna)
+
+    def page(self, path):
+        response = self.client.get(path)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_the_promise_forms_say_their_texts_are_public_once_published(self):
+        p = build_promise(self.w)
+        base = f"/loften/{p.promise.pk}"
+        part = f"{base}/andra/atagande/{p.commitment.pk}/"
+        for path in ("/loften/kommun/2380/nytt/", f"{base}/", f"{base}/andra/", part,
+                     f"{base}/indikatorer/ny/"):  # fmt: skip
+            page = self.page(path)
+            self.assertIn(self.PROMISE, page, path)
+            self.assertIn("visas för alla, utan inloggning", page, path)
+
+    def test_the_follow_up_form_says_its_narrative_is_public(self):
+        p = build_promise(self.w)
+        actions.publish_promise(promise=p.promise, by=self.w.anna)
+        page = self.page(f"/loften/{p.promise.pk}/uppfoljning/ny/")
+        self.assertIn(self.FOLLOW_UP, page)
+        self.assertIn("uppföljningens berättelse", page)

@@ -3,6 +3,9 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.promises.helpers import build_promise
@@ -236,6 +239,24 @@ class PublicIndicatorTests(TryggTestCase):
             with self.subTest(indicator=indicator.name):
                 self.assertEqual(found[indicator.pk], indicators.standing(indicator, today))
         self.assertEqual(Indicator.objects.filter(promise=p.promise).count(), 5)
+
+    def test_a_cold_page_reads_the_rollup_once_a_row_per_category_area_and_quarter(self):
+        w = self.w
+        reports_in(w, graffiti(1), graffiti(2), graffiti(3), graffiti(12))
+        p = build_promise(w)
+        actions.publish_promise(promise=p.promise, by=w.anna)
+        with (
+            override_settings(SITUATION_CACHE_SECONDS=0),
+            CaptureQueriesContext(connection) as seen,
+        ):
+            response = self.client.get("/api/v1/promises?municipality=2380")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len([q for q in seen if "reports_dailycount" in q["sql"]]), 1)
+        code = Category.objects.get(code="graffiti").pk
+        read = public._read_quarters(w.ostersund.pk, date(2022, 1, 1), date(2025, 1, 1), (code,))
+        # Three months of the first quarter are one row, not three: a third of the rows.
+        self.assertEqual(sorted(read.by_category[code]), [(20231, 3), (20234, 1)])
+        self.assertEqual(sum(len(q) for q in read.by_area.values()), 2)
 
     def test_the_counts_are_kept_yet_a_new_report_shows_at_once(self):
         w = self.w

@@ -2,11 +2,17 @@
 
 Focus areas, commitments and activities follow the real promise: safety, young
 people's alcohol, narcotics, doping and tobacco (ANDT), crime in the local
-community; EST, safety walks within EST, Purple Flag in the town centre. Its
-two years are the two calendar years the demo's reports cover (the reports
-run up to today, two years back), so the indicators counted from them have
-values: a promise fixed at 2023–2024 would count nothing. Everything goes
-through trygg.promises.actions; it is written once, then left alone.
+community; EST, safety walks within EST, Purple Flag in the town centre.
+
+Two promises are built. The current one runs over the two calendar years the
+demo's reports cover (the reports run up to today, two years back), so the
+indicators counted from them have values. Before it, the 2023–2024 promise
+itself, archived, as the previous period citizens find on the public page:
+its indicators are entered by hand from surveys, since the demo has no
+reports from those years, and their values are illustrative demo values in
+the style of Östersund's survey figures, not the real ones (the sources say
+so). Everything goes through trygg.promises.actions; it is written once,
+then left alone.
 """
 
 from __future__ import annotations
@@ -46,20 +52,28 @@ FOCUS_AREAS = (
 def build_promise(
     municipality: Municipality, orgs: dict[str, Any], users: dict[str, Any], *, today: date
 ) -> Promise | None:
-    """The published promise with one follow-up; None if the municipality already has one."""
+    """The published promise with one follow-up, after the archived 2023–2024 one.
+
+    None if the municipality already has a promise.
+    """
     if Promise.objects.filter(municipality=municipality).exists():
         return None
     by = users["samordnare"]
     with transaction.atomic():
+        start = today.year - 1
+        # 2023–2024, or the two years before the current promise while 2024 is not yet over.
+        previous_end = min(PREVIOUS_YEARS[1], start - 1)
+        flag = _purple_flag(municipality, orgs, by, previous_end - 1)
+        build_previous(municipality, orgs, by, flag, years=(previous_end - 1, previous_end),
+                       today=today)  # fmt: skip
         promise = actions.create_promise(
-            by=by, municipality=municipality, title=TITLE, start_year=today.year - 1,
+            by=by, municipality=municipality, title=TITLE, start_year=start,
             end_year=today.year, situation=SITUATION, situation_sources=SOURCES,
         )  # fmt: skip
         focus = [
             actions.add_focus_area(promise=promise, by=by, title=t, description=d)
             for t, d in FOCUS_AREAS
         ]
-        flag = _purple_flag(municipality, orgs, by, promise.start_year)
         _commitments(promise, focus, orgs, by, flag)
         _indicators(promise, focus, municipality, by)
         _signatories(promise, orgs, by)
@@ -71,6 +85,95 @@ def build_promise(
             "följer vi varje kvartal; tryggheten mäts nästa gång i höst."
         ))  # fmt: skip
     return promise
+
+
+PREVIOUS_YEARS = (2023, 2024)
+PREVIOUS_SITUATION = (
+    "Otryggheten är störst i centrum sena kvällar och vid resecentrum. Ungdomar dricker "
+    "alkohol i offentlig miljö på helger, och skadegörelsen i några bostadsområden har ökat."
+)
+ILLUSTRATIVE = "illustrativa demovärden, inte de verkliga siffrorna"
+PREVIOUS_SOURCES = (
+    f"Polisens lokala trygghetsmätning 2022; kommunens trygghetsmätning; skolenkäten om "
+    f"ANDT i årskurs 9 ({ILLUSTRATIVE})."
+)
+# (name, focus area, unit, direction, baseline 2022, target, values 2023 and 2024, source)
+PREVIOUS_INDICATORS = (
+    ("Andel som känner sig otrygga i centrum sena kvällar", 0, "%", "lower", "27", "22",
+     ("25", "23"), "Polisens lokala trygghetsmätning"),
+    ("Andel elever i årskurs 9 som druckit alkohol senaste året", 1, "%", "lower", "41", "35",
+     ("38", "36"), "Skolenkäten om ANDT, årskurs 9"),
+    ("Trygghetsvandringar genomförda inom EST", 0, "vandringar", "higher", "2", "6",
+     ("4", "6"), "Kommunens protokoll från EST"),
+)  # fmt: skip
+PREVIOUS_PLAN = (
+    ("both", 0, "Vi ska införa EST, effektiv samordning för trygghet, med en gemensam "
+     "lägesbild varannan vecka.", (("EST införs i centrum", "polis", "2023", "done"),
+                                   ("EST i två bostadsområden", "kommun", "2024", "done"))),
+    ("municipality", 0, "Vi ska genomföra trygghetsvandringar inom EST.",
+     (("Trygghetsvandringar i centrum och vid resecentrum", "kommun", "Vår och höst", "done"),)),
+    ("both", 2, "Vi ska påbörja arbetet med Purple Flag i centrum.",
+     (("Förstudie och ansökan om Purple Flag", "kommun", "2024", "done"),)),
+    ("police", 1, "Vi ska vara där unga samlas och arbeta med skolorna mot ANDT.",
+     (("Polisiär närvaro vid skolavslutningar och helger", "polis", "Helger", "done"),
+      ("Information om ANDT till föräldrar i årskurs 8", "kommun", "Hösten 2024",
+       "cancelled"))),
+)  # fmt: skip
+
+
+def build_previous(
+    municipality: Municipality,
+    orgs: dict[str, Any],
+    by: Any,
+    flag: Any,
+    *,
+    years: tuple[int, int],
+    today: date,
+) -> Promise:
+    """The 2023–2024 promise: published, followed up after its last year, then archived."""
+    first, last = years
+    promise = actions.create_promise(
+        by=by, municipality=municipality, title=TITLE, start_year=first,
+        end_year=last, situation=PREVIOUS_SITUATION, situation_sources=PREVIOUS_SOURCES,
+    )  # fmt: skip
+    focus = [
+        actions.add_focus_area(promise=promise, by=by, title=t, description=d)
+        for t, d in FOCUS_AREAS
+    ]
+    for owner, area, text, activities in PREVIOUS_PLAN:
+        commitment = actions.add_commitment(promise=promise, by=by, owner=owner, text=text,
+                                            focus_area=focus[area])  # fmt: skip
+        for what, org, when, status in activities:
+            actions.add_activity(
+                commitment=commitment, by=by, what=what, responsible=orgs[org], when=when,
+                status=status, initiative=flag if "Purple Flag" in what else None,
+            )  # fmt: skip
+    _previous_indicators(promise, focus, by, years)
+    _signatories(promise, orgs, by)
+    actions.publish_promise(promise=promise, by=by, note="Undertecknat och publicerat")
+    actions.write_follow_up(promise=promise, by=by, made_on=min(date(last + 1, 2, 1), today),
+                            narrative=(
+        "EST är infört i centrum och två bostadsområden, och trygghetsvandringarna hölls som "
+        "planerat. Färre känner sig otrygga i centrum, men målet nåddes inte helt. "
+        "Föräldrainformationen ersattes av skolornas egna föräldramöten. Purple Flag-arbetet "
+        "fortsätter i nästa medborgarlöfte."
+    ))  # fmt: skip
+    return actions.archive_promise(promise=promise, by=by, note="Perioden är slut")
+
+
+def _previous_indicators(
+    promise: Promise, focus: list[Any], by: Any, years: tuple[int, int]
+) -> None:
+    for name, area, unit, direction, baseline, target, values, source in PREVIOUS_INDICATORS:
+        indicator = actions.add_indicator(
+            promise=promise, by=by, name=name, kind=Indicator.Kind.MANUAL,
+            baseline_year=years[0] - 1, baseline_value=baseline, target_value=target,
+            direction=direction, unit=unit, source=f"{source} ({ILLUSTRATIVE})",
+            focus_area=focus[area], every=Indicator.Every.YEAR,
+        )  # fmt: skip
+        for year, value in zip(years, values, strict=True):
+            actions.enter_indicator_value(indicator=indicator, by=by, period=str(year),
+                                          value=value)  # fmt: skip
 
 
 def _purple_flag(municipality: Municipality, orgs: dict[str, Any], by: Any, year: int) -> Any:

@@ -1,7 +1,7 @@
-"""A municipality's public counts per category, area and month, kept while the rollup stands.
+"""A municipality's public counts per category, area and quarter, kept while the rollup stands.
 
 The public promise page reads years of the rollup for its computed indicators
-(trygg.promises.public._rollup_months); at a million reports that one read is
+(trygg.promises.public._rollup_quarters); at a million reports that one read is
 most of the page's time, and many citizens open the same page. It is kept in
 the process the way the lägesbild keeps its pictures (trygg.situation.cache),
 with the same setting and the same signals:

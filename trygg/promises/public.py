@@ -21,19 +21,21 @@ Public is decided here, field by field, not by leaving things out of a template:
   and a count from 1 to 4 is shown as "<5", as the open lägesbild shows it.
 
 Computed indicators without a time band are read from the daily rollup in one
-query for the whole promise (`standings`); they equal indicators.standing.
+query for the whole promise, grouped by category, area and quarter
+(`standings`); they equal indicators.standing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Prefetch, Sum
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Substr
+from django.db.models import CharField, ExpressionWrapper, IntegerField, Prefetch, Sum
+from django.db.models.functions import Cast, ExtractQuarter, ExtractYear, Substr
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -266,40 +268,58 @@ def standings(
     plain = [i for i in rows if i.kind == Indicator.Kind.COMPUTED and not i.has_time_band]
     taxonomy = queries.Taxonomy.load() if plain else None
     wanted = {c for i in plain for c in _category_ids(i, taxonomy)}
-    months = _rollup_months(promise, plain, wanted)
+    quarters = _rollup_quarters(promise, plain, wanted)
     out = {}
     for indicator in rows:
         if indicator in plain and taxonomy is not None:
-            out[indicator.pk] = _from_months(indicator, promise, months, taxonomy, today)
+            out[indicator.pk] = _from_quarters(indicator, promise, quarters, taxonomy, today)
         else:
             out[indicator.pk] = indicators.standing(indicator, today)
     return out
 
 
-# category -> [(area_key, year, year's key, quarter's key, n)], one per month with reports
-Months = dict[int, list[tuple[int, int, str, str, int]]]
+@dataclass(frozen=True)
+class Quarters:
+    """Public counts per quarter (coded year * 10 + quarter: 20243), kept and shared: read only.
+
+    `by_category` sums every area (and reports outside all areas, area_key 0),
+    for the indicators that count the whole municipality; `by_area` is per
+    (category, area), for those that choose areas.
+    """
+
+    by_category: dict[int, tuple[tuple[int, int], ...]]
+    by_area: dict[tuple[int, int], tuple[tuple[int, int], ...]]
 
 
 def _category_ids(indicator: Indicator, taxonomy: Any) -> list[int]:
     return taxonomy.incident_ids(tuple(c.code for c in indicator.categories.all()))
 
 
-def _rollup_months(promise: Promise, plain: list[Indicator], wanted: set[int]) -> Months:
-    """The municipality's public counts per category, area and month, over every year needed.
+def _rollup_quarters(promise: Promise, plain: list[Indicator], wanted: set[int]) -> Quarters:
+    """The municipality's public counts per category, area and quarter, over every year needed.
 
     Kept while the rollup of those years stands (trygg.promises.cache): many read one page.
     """
     if not plain:
-        return {}
+        return Quarters({}, {})
     first = date(min(min(i.baseline_year, promise.start_year) for i in plain), 1, 1)
     until = date(promise.end_year + 1, 1, 1)
-    ids = tuple(sorted(wanted))
-    return cache.kept(promise.municipality_id, until, ("months", first, ids),
-                      lambda: _read_months(promise.municipality_id, first, until, ids))  # fmt: skip
+    ids, place = tuple(sorted(wanted)), promise.municipality_id
+    return cache.kept(place, until, ("quarters", first, ids),
+                      lambda: _read_quarters(place, first, until, ids))  # fmt: skip
 
 
-def _read_months(municipality_id: int, first: date, until: date, ids: tuple[int, ...]) -> Months:
-    rows = (
+def _read_quarters(
+    municipality_id: int, first: date, until: date, ids: tuple[int, ...]
+) -> Quarters:
+    """One grouped read of the rollup: a row per category, area and quarter with reports.
+
+    Quarters, not months: every indicator is counted per quarter or year, and
+    a third of the rows is a third of the time spent turning them into Python.
+    The rows are fetched from the cursor as they come: this read is most of a
+    cold page (see docs/promises.md, Speed).
+    """
+    grouped = (
         DailyCount.objects.filter(
             municipality_id=municipality_id,
             day__gte=first,
@@ -308,59 +328,67 @@ def _read_months(municipality_id: int, first: date, until: date, ids: tuple[int,
             category_id__in=ids,
         )
         .order_by()
-        .annotate(**_month_of_day())
-        .values_list("category_id", "area_key", *_month_of_day())
+        .annotate(quarter=_quarter_of_day())
+        .values_list("category_id", "area_key", "quarter")
         .annotate(total=Sum("n"))
     )
-    out: Months = defaultdict(list)
-    for category, area, *month, n in rows:
-        year, number = _year_month(month)
-        quarter = indicators.period_key(year, (number - 1) // 3 + 1)
-        out[category].append((area, year, str(year), quarter, int(n)))
-    return dict(out)  # kept and shared: read, never added to
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_category: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_area: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for category, area, quarter, n in rows:
+        code, n = int(quarter), int(n)
+        by_category[category][code] += n
+        by_area[(category, area)].append((code, n))
+    return Quarters(
+        {c: tuple(q.items()) for c, q in by_category.items()},
+        {key: tuple(q) for key, q in by_area.items()},
+    )
 
 
-def _month_of_day() -> dict[str, Any]:
-    """The rollup day's month, grouped on by the database.
+def _quarter_of_day() -> ExpressionWrapper:
+    """The rollup day's quarter as year * 10 + quarter, grouped on by the database.
 
     SQLite stores a date as "YYYY-MM-DD" text, and Django's ExtractYear there
     is a Python function called once a row (most of the page's time on five
-    years of rollup); the text's first seven characters are the month, in C.
+    years of rollup); the text's digits are cut and cast in C instead.
     """
     if connection.vendor == "sqlite":
-        return {"month": Substr(Cast("day", CharField()), 1, 7)}
-    return {"year": ExtractYear("day"), "month": ExtractMonth("day")}
+        text = Cast("day", CharField())
+        year = Cast(Substr(text, 1, 4), IntegerField())
+        month = Cast(Substr(text, 6, 2), IntegerField())
+        return ExpressionWrapper(year * 10 + (month + 2) / 3, output_field=IntegerField())
+    quarter = ExtractYear("day") * 10 + ExtractQuarter("day")
+    return ExpressionWrapper(quarter, output_field=IntegerField())
 
 
-def _year_month(parts: list[Any]) -> tuple[int, int]:
-    if len(parts) == 1:  # "YYYY-MM"
-        return int(parts[0][:4]), int(parts[0][5:7])
-    return int(parts[0]), int(parts[1])
-
-
-def _from_months(
-    indicator: Indicator, promise: Promise, months: Months, taxonomy: Any, today: date
+def _from_quarters(
+    indicator: Indicator, promise: Promise, quarters: Quarters, taxonomy: Any, today: date
 ) -> indicators.Standing:
-    areas = {a.pk for a in indicator.areas.all()}
-    per = 4 if indicator.every == Indicator.Every.QUARTER else 1
-    counted: dict[str, int] = defaultdict(int)
-    baseline_total = 0
+    areas = [a.pk for a in indicator.areas.all()]
+    counted: dict[int, int] = defaultdict(int)
     for category in _category_ids(indicator, taxonomy):
-        for area, year, year_key, quarter_key, n in months.get(category, ()):
-            if areas and area not in areas:
-                continue
-            if year == indicator.baseline_year:
-                baseline_total += n
-            if year >= promise.start_year:
-                counted[quarter_key if per == 4 else year_key] += n
+        if not areas:
+            for code, n in quarters.by_category.get(category, ()):
+                counted[code] += n
+        for area in areas:
+            for code, n in quarters.by_area.get((category, area), ()):
+                counted[code] += n
+    quarterly = indicator.every == Indicator.Every.QUARTER
+    per_period: dict[str, int] = defaultdict(int)
+    for code, n in counted.items():
+        per_period[indicators.period_key(code // 10, code % 10 if quarterly else None)] += n
     keys = indicators.periods_of(indicator, promise, today)
     series = [
-        indicators.Point(k, Decimal(counted.get(k, 0)), indicators.period_bounds(k)[1] <= today)
+        indicators.Point(k, Decimal(per_period.get(k, 0)), indicators.period_bounds(k)[1] <= today)
         for k in keys
     ]
     baseline = indicator.baseline_value
     if baseline is None:
-        baseline = (Decimal(baseline_total) / per).quantize(Decimal("0.01"))
+        in_year = sum(n for code, n in counted.items() if code // 10 == indicator.baseline_year)
+        baseline = (Decimal(in_year) / (4 if quarterly else 1)).quantize(Decimal("0.01"))
     complete = [p for p in series if p.complete]
     latest = complete[-1] if complete else None
     light = indicators.light_of(

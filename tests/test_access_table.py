@@ -249,6 +249,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "open311:request": ("GET", "/open311/v2/requests/{report}.json", (H, H, H, H, H, H, H, H)),
     "open311:token": ("GET", "/open311/v2/tokens/{report}.xml", (H, H, H, H, H, H, H, H)),
     "open311:updates": ("GET", "/open311/v2/servicerequestupdates.json", (O, O, O, O, O, O, O, O)),
+    "open311:unknown": ("GET", "/open311/v2/requests/a/b.json", (H, H, H, H, H, H, H, H)),
 }  # fmt: skip
 
 

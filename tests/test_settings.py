@@ -100,3 +100,14 @@ def test_a_site_url_that_is_not_an_address_is_refused(monkeypatch, raw):
 def test_a_site_url_loses_its_trailing_slash(monkeypatch):
     monkeypatch.setenv("TRYGG_TEST_SITE", "https://kommun.example.se/trygg/")
     assert env.site_url("TRYGG_TEST_SITE", "") == "https://kommun.example.se/trygg"
+
+
+@pytest.mark.django_db
+def test_a_sqlite_connection_gets_a_64_mib_page_cache():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -65536, "SQLite's default is 2 MB (-2000)"

@@ -22,7 +22,11 @@ from PIL import Image
 
 from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data
 from trygg.geo.projection import to_sweref
-from trygg.partners.actions import create_api_token
+from trygg.partners.actions import (
+    create_api_token,
+    create_organisation_key,
+    revoke_organisation_key,
+)
 from trygg.reports.actions import change_report_status, submit_report, submit_reports
 from trygg.reports.models import Report
 from trygg.situation.study_area import study_area
@@ -496,6 +500,26 @@ class PostTests(Open311TestCase):
             with self.subTest(key=key):
                 response = self.post(key=key)
                 self.assertIn("api_key", self.assert_error(response, 403))
+        self.assertFalse(Report.objects.filter(source=Report.Source.OPEN311).exists())
+
+    def test_an_organisation_key_files_the_report_as_the_organisation_with_no_reporter(self):
+        key, secret = create_organisation_key(
+            organisation=self.w.orgs["vakt"], by=self.w.anna, name="Vaktbolagets app"
+        )
+        report = self.created(self.post(key=secret, jurisdiction_id="2380"))
+        self.assertEqual(report.organisation, self.w.orgs["vakt"])
+        self.assertIsNone(report.reporter, "the organisation's system filed it, not a person")
+        self.assertEqual(report.source, Report.Source.OPEN311)
+        key.refresh_from_db()
+        self.assertIsNotNone(key.last_used_at)
+
+    def test_a_revoked_or_foreign_organisation_key_is_403(self):
+        key, secret = create_organisation_key(
+            organisation=self.w.orgs["vakt"], by=self.w.anna, name="App"
+        )
+        self.assert_error(self.post(key=secret, jurisdiction_id="2309"), 403)
+        revoke_organisation_key(key=key)
+        self.assertIn("api_key", self.assert_error(self.post(key=secret), 403))
         self.assertFalse(Report.objects.filter(source=Report.Source.OPEN311).exists())
 
     def test_a_key_of_someone_in_no_organisation_is_403(self):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.imports.files import (
     CATEGORIES,
@@ -161,6 +162,18 @@ class CommitTests(ImportTestCase):
         second = self.commit(content)
         self.assertEqual((second.created, second.existing), (0, 3))
         self.assertEqual(Report.objects.filter(organisation=self.org).count(), 3)
+
+    def test_the_repeat_check_looks_client_ids_up_in_their_index_not_by_a_scan(self):
+        self.commit(csv_bytes(caretaker_rows()))
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's planner needs the partial index's condition repeated")
+        with CaptureQueriesContext(connection) as queries:
+            self.check(csv_bytes(caretaker_rows()))
+        [lookup] = [q["sql"] for q in queries if "client_id" in q["sql"] and "IN (" in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + lookup)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        self.assertIn("report_unique_client_id", plan)
 
     def test_a_row_logged_twice_in_the_file_is_two_reports_once(self):
         row = caretaker_rows()[0]

@@ -4,17 +4,17 @@
     python bench/import_files.py --json         # one JSON object per measurement per line
     python bench/import_files.py --profile      # cProfile of the import on stderr
 
-(In bench/import_files.py, not bench/import.py: the police events feed bench
-lives there.) The file is what Swedish Excel saves: UTF-8 with BOM, `;`
-between fields, decimal commas, dates as `2026-11-24 23:10`, categories in
-Swedish words, in the intake bench's world (bench/intake_data.py: Östersund's
-districts as realistic polygons). Ours is the whole import from the file's
-bytes: reading, column and category mapping, date and number parsing,
-intake's validation (masking, projection, area lookup), the client_id check
-and the write with its rollup, in one transaction with the ImportRun. The
-reference is the floor: `Report.objects.bulk_create` of the same rows already
-validated, in one transaction. Both start from an empty report table; the
-best of `--rounds` counts. Target: the whole import in under 10 s on SQLite.
+bench/import.py runs this and the police events bench together. The file is
+what Swedish Excel saves: UTF-8 with BOM, `;` between fields, decimal commas,
+dates as `2026-11-24 23:10`, categories in Swedish words, in the intake
+bench's world (bench/intake_data.py: Östersund's districts as realistic
+polygons). Ours is the whole import from the file's bytes: reading, column and
+category mapping, date and number parsing, intake's validation (masking,
+projection, area lookup), the client_id check and the write with its rollup,
+in one transaction with the ImportRun. The reference is the floor:
+`Report.objects.bulk_create` of the same rows already validated, in one
+transaction. Both start from an empty report table; the best of `--rounds`
+counts. Target: the whole import in under 10 s on SQLite.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from trygg.imports.actions import upload_file
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
-from trygg.partners.actions import create_api_token
+from trygg.partners.actions import create_api_token, create_organisation_key
 from trygg.promises.actions import create_initiative, publish_promise, write_follow_up
 from trygg.reports.actions import submit_report
 from trygg.reports.models import Category
@@ -88,6 +88,11 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "partners:two_factor": ("GET", "/tvafaktor/", (L, M, M, M, O, O, O, M)),
     "partners:two_factor_enrol": ("GET", "/tvafaktor/aktivera/", (L, O, O, O, O, O, O, O)),
     "partners:new_recovery_codes": ("POST", "/tvafaktor/reservkoder/", (L, M, M, M, O, O, O, M)),
+    # Organisation keys: a coordinator for her municipality's organisations, an
+    # administrator for his own (adam: the municipality's); the key is the kommun's.
+    "partners:organisation_keys": ("GET", "/organisationsnycklar/", (L, H, H, H, O, O, O, H)),
+    "partners:create_organisation_key": ("POST", "/organisationsnycklar/skapa/", (L, H, H, H, I, I, I, H)),  # noqa: E501
+    "partners:revoke_organisation_key": ("POST", "/organisationsnycklar/{orgkey}/aterkalla/", (L, H, H, H, M, M, H, H)),  # noqa: E501
     "partners:audit_log": ("GET", "/logg/", (L, H, H, H, O, H, O, H)),
     "partners:audit_log_export": ("GET", "/logg/export.csv", (L, H, H, H, O, H, O, H)),
     # The lägesbild: every member of the partnership; another municipality's is hidden.
@@ -258,6 +263,7 @@ ROUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "open311:request": ("GET", "/open311/v2/requests/{report}.json", (H, H, H, H, H, H, H, H)),
     "open311:token": ("GET", "/open311/v2/tokens/{report}.xml", (H, H, H, H, H, H, H, H)),
     "open311:updates": ("GET", "/open311/v2/servicerequestupdates.json", (O, O, O, O, O, O, O, O)),
+    "open311:unknown": ("GET", "/open311/v2/requests/a/b.json", (H, H, H, H, H, H, H, H)),
 }  # fmt: skip
 
 
@@ -297,6 +303,9 @@ class AccessTableTests(TryggTestCase):
             reports=[cls.report],
         )
         cls.anna_token, _ = create_api_token(user=cls.w.anna, name="anna's")
+        cls.org_key, _ = create_organisation_key(
+            organisation=cls.w.orgs["kommun"], by=cls.w.anna, name="kommunens app"
+        )
         publish_period(
             municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
             today=date(2026, 12, 1),
@@ -344,6 +353,7 @@ class AccessTableTests(TryggTestCase):
             week=WEEK,
             report=self.report.pk,
             token=self.anna_token.pk,
+            orgkey=self.org_key.pk,
             code=self.w.ostersund.code,
             area=self.w.centrum.pk,
             measure=self.measure.pk,

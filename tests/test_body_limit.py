@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 from django.test import override_settings
 
@@ -36,6 +37,19 @@ class BodyLimitTests(TryggTestCase):
         self.assertEqual(response.status_code, 413)
         self.assertContains(response, "större än 1 MB", status_code=413)
         self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
+
+    def test_open311_refuses_a_body_over_the_limit_with_its_error_list_in_either_format(self):
+        body = {"service_code": "graffiti", "description": "x" * (LIMIT + 1)}
+        response = self.client.post("/open311/v2/requests.json", body)
+        self.assertEqual(response.status_code, 400, "the spec allows only 400, 403 and 404")
+        self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+        [error] = response.json()
+        self.assertEqual(error["code"], 413)
+        self.assertIn("1 MB", error["description"])
+        response = self.client.post("/open311/v2/requests.xml", body)
+        self.assertEqual(response.status_code, 400)
+        root = ElementTree.fromstring(response.content)
+        self.assertEqual((root.tag, root.findtext("error/code")), ("errors", "413"))
 
     def test_a_body_under_the_limit_goes_through(self):
         token = create_api_token(user=self.w.petra, name="t")[1]

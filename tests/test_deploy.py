@@ -22,7 +22,7 @@ from trygg.imports.actions import upload_file
 from trygg.measures.actions import create_measure
 from trygg.meetings.actions import add_item
 from trygg.meetings.models import Meeting
-from trygg.partners.actions import create_api_token
+from trygg.partners.actions import create_api_token, create_organisation_key
 from trygg.promises.actions import create_initiative
 from trygg.reports.actions import submit_report
 from trygg.sspf.models import CoordinatorGrant
@@ -134,6 +134,9 @@ class CsrfTests(TryggTestCase):
         super().setUpTestData()
         cls.root = User.objects.create_superuser("root", password="secret-pass-123")
         cls.token, _secret = create_api_token(user=cls.w.karl, name="Import")
+        cls.org_key, _secret = create_organisation_key(
+            organisation=cls.w.orgs["bostad"], by=cls.w.anna, name="App"
+        )
         cls.measure = create_measure(
             by=cls.w.anna,
             municipality=cls.w.ostersund,
@@ -187,6 +190,13 @@ class CsrfTests(TryggTestCase):
             ),
             ("partners/profile.html", "{% url 'partners:revoke_token' token.pk %}"): (
                 w.karl, f"/profil/nycklar/{self.token.pk}/aterkalla/", {}
+            ),
+            ("partners/organisation_keys.html", "{% url 'partners:create_organisation_key' %}"): (
+                w.anna, "/organisationsnycklar/skapa/",
+                {"organisation": w.orgs["bostad"].pk, "name": "App", "valid_days": "30"},
+            ),
+            ("partners/organisation_keys.html", "{% url 'partners:revoke_organisation_key' key.pk %}"): (  # noqa: E501
+                w.anna, f"/organisationsnycklar/{self.org_key.pk}/aterkalla/", {}
             ),
             ("partners/profile.html", "{% url 'partners:new_recovery_codes' %}"): (
                 w.anna, "/tvafaktor/reservkoder/", {}

@@ -130,9 +130,14 @@ def database(url: str, base_dir: Path) -> dict[str, object]:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # cache_size: 64 MiB of page cache per connection (SQLite's default
+                # is 2 MB), taken only as pages are read. With the default, a
+                # 100,000-row import spent a quarter of its CPU in system calls
+                # re-reading index pages from the OS.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
+                    "PRAGMA cache_size=-65536;"
                 ),
             },
         }

@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from trygg.open311.protocol import render as render_open311
+
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
@@ -96,5 +98,20 @@ class BodyLimitMiddleware:
     def refuse(request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse(too_large_error(), status=413)
+        if request.path.startswith("/open311/"):
+            return _open311_too_large(request)
         context = {"mb": body_limit() // (1024 * 1024)}
         return render(request, "too_large.html", context, status=413)
+
+
+def _open311_too_large(request: HttpRequest) -> HttpResponse:
+    """Open311's error list in the format the path's suffix names, in the client's language.
+
+    The spec allows only 400, 403 and 404 as HTTP status ("400 for everything
+    else"), and lets an error's code be more specific: so HTTP 400 with code 413.
+    """
+    fmt = "json" if request.path.lower().endswith(".json") else "xml"
+    with translation.override(translation.get_language_from_request(request)):
+        message = _("The body is larger than %(mb)s MB.") % {"mb": body_limit() // (1024 * 1024)}
+        return render_open311([{"code": 413, "description": message}], fmt, "errors", "error",
+                              status=400)  # fmt: skip

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.imports.files import (
     CATEGORIES,
@@ -161,6 +162,23 @@ class CommitTests(ImportTestCase):
         second = self.commit(content)
         self.assertEqual((second.created, second.existing), (0, 3))
         self.assertEqual(Report.objects.filter(organisation=self.org).count(), 3)
+
+    def test_the_repeat_check_looks_client_ids_up_in_their_index_not_by_a_scan(self):
+        # Both planners use a partial index only when the query implies its
+        # condition (client_id <> ''); PostgreSQL is told not to prefer a scan of
+        # the few rows a test has.
+        self.commit(csv_bytes(caretaker_rows()))
+        with CaptureQueriesContext(connection) as queries:
+            self.check(csv_bytes(caretaker_rows()))
+        [lookup] = [q["sql"] for q in queries if "client_id" in q["sql"] and "IN (" in q["sql"]]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + lookup)
+            else:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + lookup)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        self.assertIn("report_unique_client_id", plan)
 
     def test_a_row_logged_twice_in_the_file_is_two_reports_once(self):
         row = caretaker_rows()[0]

@@ -22,7 +22,11 @@ from PIL import Image
 
 from tests.world import INSIDE_CENTRUM, INSIDE_LUGNVIK, OUTSIDE, TryggTestCase, report_data
 from trygg.geo.projection import to_sweref
-from trygg.partners.actions import create_api_token
+from trygg.partners.actions import (
+    create_api_token,
+    create_organisation_key,
+    revoke_organisation_key,
+)
 from trygg.reports.actions import change_report_status, submit_report, submit_reports
 from trygg.reports.models import Report
 from trygg.situation.study_area import study_area
@@ -201,14 +205,24 @@ class FormatTests(Open311TestCase):
     def test_a_resource_without_suffix_is_xml_the_specs_required_format(self):
         self.assertEqual(xml_of(self.get("/services")).tag, "services")
 
-    def test_an_unknown_format_is_404(self):
-        self.assert_error(self.get("/services.html"), 404)
+    def test_an_unknown_format_is_400_the_specs_general_error(self):
+        self.assertIn("format", self.assert_error(self.get("/services.html"), 400))
 
-    def test_a_method_the_resource_does_not_take_is_refused_in_its_format(self):
+    def test_a_method_the_resource_does_not_take_is_400_in_its_format_with_allow(self):
         response = self.client.put(BASE + "/services.json")
-        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.status_code, 400)
         self.assertIn("GET", response["Allow"])
-        self.assertEqual(json_of(response)[0]["code"], 405)
+        self.assertEqual(json_of(response)[0]["code"], 400)
+        self.assertIn("DELETE", self.assert_error(self.client.delete(BASE + "/requests.xml"), 400))
+
+    def test_an_unknown_path_is_an_open311_404_in_the_format_its_suffix_names(self):
+        for path in ("/requests.json/", "/requests/a/b.json", "/nothing"):
+            with self.subTest(path=path):
+                response = self.client.get(BASE + path)
+                self.assert_error(response, 404)
+                fmt = "json" if path.endswith(".json") else "xml"
+                self.assertIn(fmt, response["Content-Type"])
+        self.assert_error(self.client.post(BASE + "/requests/a/b.xml"), 404)
 
 
 class JurisdictionTests(Open311TestCase):
@@ -391,9 +405,12 @@ class ExtensionTests(Open311TestCase):
         [update] = updates
         self.assertEqual(update["service_request_id"], str(self.closed.pk))
         self.assertEqual((update["status"], update["external_status_code"]), ("closed", "closed"))
+        fixmystreet_reads = {"update_id", "service_request_id", "status", "updated_datetime"}
+        self.assertLessEqual(fixmystreet_reads | {"description", "media_url"}, set(update))
         self.assertNotIn(SECRET, json.dumps(updates), "the closing comment stays private")
         root = xml_of(self.get("/servicerequestupdates.xml"))
-        self.assertEqual(root.tag, "service_request_updates")
+        self.assertEqual(root.tag, "service_requests_updates", "FixMyStreet's own element name")
+        self.assertEqual([child.tag for child in root], ["request_update"])
         self.assertEqual(root.find("request_update/update_id").text, update["update_id"])
 
     def test_updates_of_reports_that_are_not_public_do_not_flow(self):
@@ -485,6 +502,26 @@ class PostTests(Open311TestCase):
                 self.assertIn("api_key", self.assert_error(response, 403))
         self.assertFalse(Report.objects.filter(source=Report.Source.OPEN311).exists())
 
+    def test_an_organisation_key_files_the_report_as_the_organisation_with_no_reporter(self):
+        key, secret = create_organisation_key(
+            organisation=self.w.orgs["vakt"], by=self.w.anna, name="Vaktbolagets app"
+        )
+        report = self.created(self.post(key=secret, jurisdiction_id="2380"))
+        self.assertEqual(report.organisation, self.w.orgs["vakt"])
+        self.assertIsNone(report.reporter, "the organisation's system filed it, not a person")
+        self.assertEqual(report.source, Report.Source.OPEN311)
+        key.refresh_from_db()
+        self.assertIsNotNone(key.last_used_at)
+
+    def test_a_revoked_or_foreign_organisation_key_is_403(self):
+        key, secret = create_organisation_key(
+            organisation=self.w.orgs["vakt"], by=self.w.anna, name="App"
+        )
+        self.assert_error(self.post(key=secret, jurisdiction_id="2309"), 403)
+        revoke_organisation_key(key=key)
+        self.assertIn("api_key", self.assert_error(self.post(key=secret), 403))
+        self.assertFalse(Report.objects.filter(source=Report.Source.OPEN311).exists())
+
     def test_a_key_of_someone_in_no_organisation_is_403(self):
         otto = create_api_token(user=self.w.otto, name="x")[1]
         self.assert_error(self.post(key=otto), 403)
@@ -571,4 +608,4 @@ class MoreTests(Open311TestCase):
         self.assertIn("start_date", self.assert_error(response, 400))
 
     def test_updates_are_not_posted_here(self):
-        self.assertEqual(self.client.post(BASE + "/servicerequestupdates.json").status_code, 405)
+        self.assertEqual(self.client.post(BASE + "/servicerequestupdates.json").status_code, 400)

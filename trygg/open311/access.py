@@ -2,10 +2,13 @@
 
 Reading is public: every GET answers anyone, and shows only what
 `trygg.reports.access.public_reports` lets out. Posting needs an `api_key`:
-one of Trygg's personal API tokens (the same as the JSON API's bearer
-token). The report is filed for the organisation its holder reports for, as
-if he had filed it himself; a holder of several organisations names the one
-by its municipality (`jurisdiction_id`), else the post is refused.
+an organisation key (`trygg_org_…`, made on the organisation keys page), or
+one of Trygg's personal API tokens (the same as the JSON API's bearer token).
+With an organisation key the report is that organisation's, with no
+reporter: its system filed it, not a person. With a personal token it is
+filed for the organisation its holder reports for, as if he had filed it
+himself; a holder of several organisations names the one by its
+municipality (`jurisdiction_id`), else the post is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from trygg.open311.protocol import Open311Error
-from trygg.partners.actions import authenticate_token
+from trygg.partners.actions import authenticate_organisation_key, authenticate_token
 from trygg.partners.models import Municipality, Organisation
 from trygg.reports.access import reporting_organisations
 
@@ -31,7 +34,12 @@ def jurisdiction(code: str | None) -> Municipality | None:
 
 
 def poster(api_key: str | None, municipality: Municipality | None) -> tuple[Any, Organisation]:
-    """The key holder and the organisation he files for; 403 for a missing or bad key."""
+    """The reporter (None for an organisation key) and the organisation; 403 for a bad key."""
+    key = authenticate_organisation_key(api_key) if api_key else None
+    if key is not None:
+        if municipality is not None and key.organisation.municipality_id != municipality.pk:
+            raise Open311Error(403, _("The api_key's organisation is not in this municipality."))
+        return None, key.organisation
     token = authenticate_token(api_key) if api_key else None
     if token is None:
         raise Open311Error(403, _("Invalid api_key received: cannot create the request."))

@@ -32,7 +32,7 @@ CHILDREN = {
 
 
 class Open311Error(Exception):
-    """An answer of errors: the HTTP status (400, 403, 404, 405) and what went wrong.
+    """An answer of errors: the HTTP status (400, 403 or 404) and what went wrong.
 
     `field` names the parameter at fault, and leads the description, so a
     client's log says which value to fix.

@@ -18,4 +18,6 @@ urlpatterns: list = [
     re_path(r"^requests/(?P<report_id>[\w-]+)" + FORMAT, views.one_request, name="request"),
     re_path(r"^tokens/(?P<token>[\w-]+)" + FORMAT, views.token, name="token"),
     re_path(r"^servicerequestupdates" + FORMAT, views.updates, name="updates"),
+    # Last: any other path is Open311's 404, not Django's HTML page.
+    re_path(r"^(?P<rest>.*)$", views.unknown, name="unknown"),
 ]

@@ -28,7 +28,12 @@ View = Callable[..., HttpResponse]
 
 
 def _open311(*methods: str) -> Callable[[View], View]:
-    """The frame of every endpoint: format, language, allowed methods, errors as Open311's."""
+    """The frame of every endpoint: format, language, allowed methods, errors as Open311's.
+
+    The spec knows only 400, 403 and 404, so a method a resource does not take
+    and a format it does not speak are 400 ("everything else"), the method's
+    answer still with an `Allow` header.
+    """
 
     def wrap(view: View) -> View:
         @wraps(view)
@@ -37,14 +42,14 @@ def _open311(*methods: str) -> Callable[[View], View]:
             with translation.override(translation.get_language_from_request(request)):
                 try:
                     if fmt not in FORMATS:
-                        raise Open311Error(404, _("Ask for .xml or .json."), "format")
+                        raise Open311Error(400, _("Ask for .xml or .json."), "format")
                     if request.method not in (*methods, "HEAD"):
-                        raise Open311Error(405, _("Not allowed here: %(method)s.")
+                        raise Open311Error(400, _("Not allowed here: %(method)s.")
                                            % {"method": request.method})  # fmt: skip
                     return view(request, *args, fmt=fmt, **kwargs)
                 except Open311Error as error:
                     response = render_error(error, fmt if fmt in FORMATS else "xml")
-                    if error.status == 405:
+                    if request.method not in (*methods, "HEAD"):
                         response["Allow"] = ", ".join((*methods, "HEAD"))
                     return response
 
@@ -143,4 +148,12 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
     query = forms.request_query(request.GET)  # page and page_size, checked as for requests
     window = forms.updates_window(request.GET)
     found = pages.updates(window, municipality, query.page, query.page_size)
-    return render(found, fmt, "service_request_updates", "request_update")
+    return render(found, fmt, "service_requests_updates", "request_update")
+
+
+@csrf_exempt  # answers every method with an error; reads no cookie
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    """Open311's 404 for any other path under /open311/v2/, in the format its suffix names."""
+    fmt = "json" if rest.lower().endswith(".json") else "xml"
+    with translation.override(translation.get_language_from_request(request)):
+        return render_error(Open311Error(404, _("No such Open311 resource.")), fmt)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django_otp import user_has_device
 
@@ -20,6 +20,7 @@ from trygg.partners.models import (
     Membership,
     Municipality,
     Organisation,
+    OrganisationKey,
     Role,
 )
 
@@ -102,6 +103,36 @@ def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
 def get_api_token_for(user: Any, token_id: int) -> ApiToken:
     """The user's own token; Http404 for anyone else's, so ids do not leak."""
     return get_object_or_404(api_tokens_of(user), pk=token_id)
+
+
+def key_organisations_for(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose keys `user` may make and revoke.
+
+    Every organisation of a municipality she coordinates, and those she is an
+    administrator of (a superuser: all).
+    """
+    standing = standing_of(user)
+    organisations = Organisation.objects.select_related("municipality").defer(
+        "municipality__boundary"
+    )
+    if standing.is_superuser:
+        return organisations.order_by("municipality__name", "name")
+    administered = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    return organisations.filter(
+        Q(municipality_id__in=standing.coordinator_municipalities()) | Q(pk__in=administered)
+    ).order_by("municipality__name", "name")
+
+
+def organisation_keys_for(user: Any) -> QuerySet[OrganisationKey]:
+    """The keys of the organisations `user` manages keys for."""
+    return OrganisationKey.objects.filter(
+        organisation__in=key_organisations_for(user)
+    ).select_related("organisation", "created_by")
+
+
+def get_organisation_key_for(user: Any, key_id: int) -> OrganisationKey:
+    """A key `user` may revoke; Http404 for any other, so ids do not leak."""
+    return get_object_or_404(organisation_keys_for(user), pk=key_id)
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

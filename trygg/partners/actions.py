@@ -1,7 +1,8 @@
-"""Writes to partners data: API tokens and second-factor devices."""
+"""Writes to partners data: API tokens, organisation keys and second-factor devices."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trygg.partners.models import TOKEN_MAX_DAYS, ApiToken, check_token_lifetime
+from trygg.partners.models import (
+    TOKEN_MAX_DAYS,
+    ApiToken,
+    Organisation,
+    OrganisationKey,
+    check_token_lifetime,
+)
 
 
 @transaction.atomic
@@ -50,6 +57,44 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+@transaction.atomic
+def create_organisation_key(
+    *, organisation: Organisation, by: Any, name: str, valid_days: int = TOKEN_MAX_DAYS
+) -> tuple[OrganisationKey, str]:
+    """A new key of `organisation` and its secret, which is never stored and cannot be shown again.
+
+    The caller has checked through `access.key_organisations_for` that `by` may.
+    """
+    check_token_lifetime(valid_days)
+    raw = OrganisationKey.PREFIX + secrets.token_urlsafe(32)
+    key = OrganisationKey(
+        organisation=organisation, name=name.strip()[:100] or "API", created_by=by
+    )
+    key.set_secret(raw)
+    key.expires_at = timezone.now() + timedelta(days=valid_days)
+    key.save()
+    return key, raw
+
+
+@transaction.atomic
+def revoke_organisation_key(*, key: OrganisationKey) -> OrganisationKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def authenticate_organisation_key(raw: str) -> OrganisationKey | None:
+    """The active key matching `raw`, its last-used time refreshed at most once a minute."""
+    key = OrganisationKey.objects.matching(raw).select_related("organisation").first()
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+        OrganisationKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
 
 
 RECOVERY_CODE_COUNT = 10

@@ -30,6 +30,18 @@ class ApiTokenForm(forms.Form):
         return check_token_lifetime(self.cleaned_data["valid_days"])
 
 
+class OrganisationKeyForm(ApiTokenForm):
+    """A new organisation key: whose, what for, for how long; the organisations the user manages."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    field_order = ["organisation", "name", "valid_days"]
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["name"].help_text = _("The system that uses it, e.g. the fault-report app.")
+
+
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),

@@ -215,6 +215,63 @@ class ApiToken(models.Model):
         return self.revoked_at is None and not expired
 
 
+class OrganisationKeyQuerySet(models.QuerySet["OrganisationKey"]):
+    def active(self) -> OrganisationKeyQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+    def matching(self, raw: str) -> OrganisationKeyQuerySet:
+        return self.active().filter(key_hash=_hash_token(raw))
+
+
+class OrganisationKey(models.Model):
+    """An organisation's key for its systems (Open311's `api_key`), not a person's.
+
+    Made and revoked by a coordinator of the municipality or an administrator
+    of the organisation; only its hash is stored, the key is shown once, and it
+    lives 30 to 365 days, as a personal token does.
+    """
+
+    PREFIX = "trygg_org_"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="keys", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(_("starts with"), max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = OrganisationKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "-created_at"]
+        verbose_name = _("organisation key")
+        verbose_name_plural = _("organisation keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            check_token_lifetime(round((self.expires_at - timezone.now()).total_seconds() / 86400))
+        super().save(*args, **kwargs)
+
+    def set_secret(self, raw: str) -> None:
+        self.key_hash = _hash_token(raw)
+        self.hint = raw[: len(self.PREFIX) + 4]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Append-only: rows are written once and never changed or removed from the app."""
 

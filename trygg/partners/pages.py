@@ -230,6 +230,17 @@ def _token(event: AuditEvent, d: dict[str, Any], orgs: dict[int, str]) -> str:
     return _("Revoked API token number %(id)s.") % values
 
 
+def _organisation_key(event: AuditEvent, d: dict[str, Any], orgs: dict[int, str]) -> str:
+    organisation = d.get("organisation")
+    values = {
+        "id": event.target.removeprefix("orgkey:"),
+        "organisation": orgs.get(_count(organisation), _("a removed organisation")),
+    }
+    if d.get("change") == "organisation key created":
+        return _("Created key number %(id)s of %(organisation)s.") % values
+    return _("Revoked key number %(id)s of %(organisation)s.") % values
+
+
 def _rename(event: AuditEvent, d: dict[str, Any], orgs: dict[int, str]) -> str:
     return _("Renamed the user %(old)s to %(new)s (user id %(id)s).") % {
         "old": d.get("old_username", ""),
@@ -252,6 +263,8 @@ PERMISSION_CHANGES: dict[str, Describer] = {
     "permissions post_clear": _grants,
     "API token created": _token,
     "API token revoked": _token,
+    "organisation key created": _organisation_key,
+    "organisation key revoked": _organisation_key,
     "username": _rename,
 }
 

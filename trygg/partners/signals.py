@@ -13,7 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from trygg.partners import audit
-from trygg.partners.models import ApiToken, AuditEvent, Membership
+from trygg.partners.models import ApiToken, AuditEvent, Membership, OrganisationKey
 from trygg.partners.usernames import check_username
 
 USER_FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -112,3 +112,18 @@ def _token_saved(sender: Any, instance: ApiToken, created: bool, **kwargs: Any) 
     if created or "revoked_at" in fields:
         change = "API token created" if created else "API token revoked"
         _record(f"token:{instance.pk}", _municipalities_of(instance.user_id), change=change)
+
+
+@receiver(post_save, sender=OrganisationKey)
+def _organisation_key_saved(
+    sender: Any, instance: OrganisationKey, created: bool, **kwargs: Any
+) -> None:
+    fields = kwargs.get("update_fields") or ()
+    if created or "revoked_at" in fields:
+        change = "organisation key created" if created else "organisation key revoked"
+        _record(
+            f"orgkey:{instance.pk}",
+            [instance.organisation.municipality_id],
+            change=change,
+            organisation=instance.organisation_id,
+        )

@@ -1,4 +1,5 @@
-"""The profile page (memberships, API tokens, second factor) and the second-factor pages."""
+"""The profile page (memberships, API tokens, second factor), organisation keys, the
+second-factor pages and the audit log."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trygg.partners import access
+from trygg.partners import access, actions
 from trygg.partners.actions import (
     confirm_totp_enrolment,
     create_api_token,
@@ -32,7 +33,12 @@ from trygg.partners.actions import (
     verify_second_factor,
 )
 from trygg.partners.audit import record_audit_export
-from trygg.partners.forms import ApiTokenForm, AuditFilterForm, SecondFactorForm
+from trygg.partners.forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    OrganisationKeyForm,
+    SecondFactorForm,
+)
 from trygg.partners.pages import audit_csv, audit_entries, audit_people, filtered_audit_events
 
 ENROLMENT_SESSION_KEY = "trygg_totp_enrolment"
@@ -44,6 +50,7 @@ def _profile_page(
     context = {
         "memberships": access.memberships_of(request.user),
         "tokens": access.api_tokens_of(request.user),
+        "manages_keys": access.key_organisations_for(request.user).exists(),
         "form": form,
         "secret": secret,
         "has_second_factor": user_has_device(request.user),
@@ -80,6 +87,52 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     revoke_api_token(token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("partners:profile")
+
+
+def _key_organisations(request: HttpRequest) -> Any:
+    """The organisations whose keys the user manages; Http404 for someone who manages none."""
+    organisations = access.key_organisations_for(request.user)
+    if not organisations.exists():
+        raise Http404
+    return organisations
+
+
+def _keys_page(
+    request: HttpRequest, form: OrganisationKeyForm, *, secret: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"keys": access.organisation_keys_for(request.user), "form": form, "secret": secret}
+    return render(request, "partners/organisation_keys.html", context, status=status)
+
+
+@login_required
+def organisation_keys(request: HttpRequest) -> HttpResponse:
+    """Keys of the organisations a coordinator or an organisation's administrator manages."""
+    return _keys_page(request, OrganisationKeyForm(organisations=_key_organisations(request)))
+
+
+@login_required
+@require_POST
+def create_organisation_key(request: HttpRequest) -> HttpResponse:
+    organisations = _key_organisations(request)
+    form = OrganisationKeyForm(request.POST, organisations=organisations)
+    if not form.is_valid():
+        return _keys_page(request, form, status=400)
+    _key, secret = actions.create_organisation_key(
+        organisation=form.cleaned_data["organisation"],
+        by=request.user,
+        name=form.cleaned_data["name"],
+        valid_days=form.cleaned_data["valid_days"],
+    )
+    # Rendered, not redirected: the key is shown this once and never stored.
+    return _keys_page(request, OrganisationKeyForm(organisations=organisations), secret=secret)
+
+
+@login_required
+@require_POST
+def revoke_organisation_key(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = actions.revoke_organisation_key(key=access.get_organisation_key_for(request.user, key_id))
+    messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
+    return redirect("partners:organisation_keys")
 
 
 def _next_path(request: HttpRequest) -> str:

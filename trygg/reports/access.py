@@ -175,7 +175,14 @@ def known_client_ids(organisation: Organisation, client_ids: Sequence[str]) -> i
     found = 0
     for start in range(0, len(client_ids), 500):
         chunk = [cid for cid in client_ids[start : start + 500] if cid]
-        found += Report.objects.filter(organisation=organisation, client_id__in=chunk).count()
+        # The `exclude` repeats the unique index's condition, without which SQLite
+        # cannot use that partial index and scans every report of the organisation
+        # per chunk: a 100,000-row dry run took 30 s instead of 2.
+        found += (
+            Report.objects.filter(organisation=organisation, client_id__in=chunk)
+            .exclude(client_id="")
+            .count()
+        )
     return found
 
 

@@ -218,8 +218,21 @@ def access_history(user: Any, case: Case, person_id: int | None = None) -> list[
     return list(events)
 
 
-def may_write_note(user: Any, case: Case) -> bool:
+def has_valid_consent(case: Case, today: date | None = None) -> bool:
+    return case.consents.valid(today or timezone.localdate()).exists()
+
+
+def is_open_today(case: Case, today: date | None = None) -> bool:
+    """Open, and not past its consent: a case that had a consent but holds no valid one today
+    is closed for every read and write, whether or not the daily command has closed it yet."""
     if not case.is_open:
+        return False
+    return not case.consents.exists() or has_valid_consent(case, today)
+
+
+def may_write_note(user: Any, case: Case) -> bool:
+    """Only under a valid consent: before it the case is a shell, after it closed."""
+    if not case.is_open or not has_valid_consent(case):
         return False
     return is_coordinator_of(user, case) or participations(user).filter(case=case).exists()
 
@@ -227,7 +240,7 @@ def may_write_note(user: Any, case: Case) -> bool:
 def may_set_plan_status(user: Any, item: PlanItem) -> bool:
     """The coordinator, or a participant for the kind of organisation that owns the item."""
     case = item.case
-    if not case.is_open:
+    if not case.is_open or not has_valid_consent(case):
         return False
     if is_coordinator_of(user, case):
         return True

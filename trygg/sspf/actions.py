@@ -82,7 +82,8 @@ def _open_case_of(by: Any, case: Case) -> Case:
     """The case locked for a change by its coordinator; refused once it is closed."""
     _require(access.is_coordinator_of(by, case))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not case.is_open:
+    # A consent that ran out closes the case now, not when the daily command next runs.
+    if not access.is_open_today(case):
         raise SspfRefused(_("The case is closed."))
     return case
 
@@ -357,7 +358,11 @@ def set_plan_status(*, by: Any, item: PlanItem, status: str) -> PlanItem:
 
 @transaction.atomic
 def add_note(*, by: Any, case: Case, text: str) -> Note:
-    """A short logistics note, masked like report text; the narrative stays in the journals."""
+    """A short logistics note, masked like report text; the narrative stays in the journals.
+
+    Only under a valid consent (access.may_write_note): a shell or a lapsed case takes none.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require(access.may_write_note(by, case))
     text = mask_personal_data(text.strip())
     if not text:

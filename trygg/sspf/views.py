@@ -105,7 +105,7 @@ def _addable(case: Case, consents: list[Consent]) -> list[tuple[int, str]]:
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
     consents = access.consents_of(user, case)
-    managing = access.is_coordinator_of(user, case) and case.is_open
+    managing = access.is_coordinator_of(user, case) and access.is_open_today(case)
     consented = any(c.is_valid_on(timezone.localdate()) for c in consents)
     choices = _addable(case, consents) if managing else []
     participants = access.participants_of(user, case)
@@ -113,6 +113,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     planning = managing and consented
     return {
         "case": case,
+        "open_today": access.is_open_today(case),
         "managing": access.is_coordinator_of(user, case),
         "consents": consents,
         "has_valid_consent": consented,

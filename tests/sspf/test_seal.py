@@ -1,0 +1,76 @@
+"""The security review's gaps: consent before notes, expiry at once, the sealed audit log."""
+
+import pytest
+from django.http import Http404
+
+from tests.sspf.world import SCHOOL, SspfTestCase, days_ago
+from tests.world import sign_in
+from trygg.sspf import access, actions
+from trygg.sspf.actions import SspfRefused
+from trygg.sspf.models import Case, Consent, Note, PlanItem
+
+
+def expire_yesterday(case: Case) -> None:
+    """The consent ran out yesterday; the daily command has not run since."""
+    Consent.objects.filter(case=case).update(given_on=days_ago(30), expires_on=days_ago(1))
+
+
+class NoteNeedsConsentTests(SspfTestCase):
+    def test_it_refuses_a_note_on_a_case_shell_without_consent(self):
+        case = self.open_case()
+        assert not access.may_write_note(self.w.sofia, case)
+        with pytest.raises(Http404):
+            actions.add_note(by=self.w.sofia, case=case, text="Träff bokad")
+        assert Note.objects.count() == 0
+
+    def test_the_note_page_refuses_it_too(self):
+        case = self.open_case()
+        sign_in(self.client, self.w.sofia)
+        response = self.client.post(f"/sspf/{case.pk}/anteckningar/", {"text": "Träff bokad"})
+        assert response.status_code == 404
+        assert Note.objects.count() == 0
+
+    def test_a_note_is_written_under_a_valid_consent(self):
+        case = self.running_case()
+        actions.add_note(by=self.w.lars, case=case, text="Träff bokad")
+        assert Note.objects.count() == 1
+
+
+class ExpiryTakesEffectAtOnceTests(SspfTestCase):
+    def setUp(self):
+        self.case = self.running_case()
+        self.item = actions.add_plan_item(by=self.w.sofia, case=self.case, goal="Närvaro",
+                                          action="Mentor", owner_kind=SCHOOL)  # fmt: skip
+        expire_yesterday(self.case)
+
+    def test_nobody_writes_a_note_after_the_consent_expired(self):
+        for person in (self.w.sofia, self.w.lars):
+            with pytest.raises(Http404):
+                actions.add_note(by=person, case=self.case, text="Träff bokad")
+        assert Note.objects.count() == 0
+
+    def test_nobody_follows_the_plan_up_after_the_consent_expired(self):
+        for person in (self.w.sofia, self.w.lars):
+            with pytest.raises(Http404):
+                actions.set_plan_status(by=person, item=self.item, status="done")
+        assert PlanItem.objects.get().status == PlanItem.Status.PLANNED
+
+    def test_the_coordinator_changes_nothing_more(self):
+        with pytest.raises(SspfRefused):
+            actions.add_plan_item(by=self.w.sofia, case=self.case, goal="Mål", action="Gör",
+                                  owner_kind=SCHOOL)  # fmt: skip
+        with pytest.raises(SspfRefused):
+            actions.add_meeting(by=self.w.sofia, case=self.case, kind="network",
+                                held_on=days_ago(0))  # fmt: skip
+
+    def test_the_participant_no_longer_reads_it_and_the_coordinator_sees_it_closed(self):
+        assert not access.readable_cases(self.w.lars).exists()
+        sign_in(self.client, self.w.lars)
+        assert self.client.get(f"/sspf/{self.case.pk}/").status_code == 404
+        self.client.logout()
+        sign_in(self.client, self.w.sofia)
+        page = self.client.get(f"/sspf/{self.case.pk}/")
+        assert page.status_code == 200 and not page.context["open_today"]
+        assert page.context["note_form"] is None and page.context["plan_form"] is None
+        response = self.client.post(f"/sspf/{self.case.pk}/anteckningar/", {"text": "x"})
+        assert response.status_code == 404

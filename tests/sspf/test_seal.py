@@ -1,13 +1,14 @@
 """The security review's gaps: consent before notes, expiry at once, the sealed audit log."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 
 from tests.sspf.world import SCHOOL, SspfTestCase, days_ago
 from tests.world import sign_in
 from trygg.sspf import access, actions
 from trygg.sspf.actions import SspfRefused
-from trygg.sspf.models import Case, Consent, Note, PlanItem
+from trygg.sspf.models import Case, Consent, Note, PlanItem, SspfAuditEvent, SspfSettings
 
 
 def expire_yesterday(case: Case) -> None:
@@ -74,3 +75,39 @@ class ExpiryTakesEffectAtOnceTests(SspfTestCase):
         assert page.context["note_form"] is None and page.context["plan_form"] is None
         response = self.client.post(f"/sspf/{self.case.pk}/anteckningar/", {"text": "x"})
         assert response.status_code == 404
+
+
+def raw_sql(sql: str) -> None:
+    """Plain SQL on the connection, in its own savepoint so the refusal leaves the test usable."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+class AuditDeleteGuardTests(SspfTestCase):
+    def setUp(self):
+        self.case = self.running_case()
+
+    def test_a_plain_sql_delete_of_the_audit_log_is_refused_by_the_database(self):
+        before = SspfAuditEvent.objects.count()
+        assert before > 0
+        with pytest.raises(DatabaseError, match="append-only"):
+            raw_sql("DELETE FROM sspf_sspfauditevent")
+        with pytest.raises(DatabaseError, match="append-only"):
+            raw_sql(f"DELETE FROM sspf_sspfauditevent WHERE case_id = {self.case.pk}")
+        assert SspfAuditEvent.objects.count() == before
+
+    def test_truncate_is_refused_on_postgresql(self):
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite has no TRUNCATE")
+        with pytest.raises(DatabaseError, match="append-only"):
+            raw_sql("TRUNCATE sspf_sspfauditevent")
+
+    def test_the_retention_purge_still_removes_the_expired_log(self):
+        actions.withdraw_consent(by=self.w.sofia, case=self.case)
+        actions.purge_due()
+        months = SspfSettings.DEFAULT_AUDIT_MONTHS
+        assert actions.purge_due(today=days_ago(-(months * 31 + 1)))["audit"] > 0
+        assert not SspfAuditEvent.objects.filter(case_id=self.case.pk).exists()
+        # The door closes behind the purge.
+        with pytest.raises(DatabaseError, match="append-only"):
+            raw_sql("DELETE FROM sspf_sspfauditevent")

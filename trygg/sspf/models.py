@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -366,7 +366,11 @@ class SspfAuditEventQuerySet(models.QuerySet["SspfAuditEvent"]):
     def purge_expired(self, case_ids: list[int]) -> int:
         """The retention purge: the only way rows leave, for cases deleted long enough ago."""
         # A raw delete: nothing cascades from this table, and delete() above refuses.
-        return self.filter(case_id__in=case_ids)._raw_delete(self.db)
+        # The database's trigger (migration 0005) lets it through only inside purging_audit.
+        from trygg.sspf.guard import purging_audit
+
+        with transaction.atomic(using=self.db), purging_audit(self.db):
+            return self.filter(case_id__in=case_ids)._raw_delete(self.db)
 
 
 class SspfAuditEvent(models.Model):
@@ -376,7 +380,8 @@ class SspfAuditEvent(models.Model):
     access history, which outlives the case for the legal period
     (SspfSettings.audit_months) and is then removed by the retention purge.
     The pseudonym is not copied in, so the log holds no trace of who the case was.
-    A database trigger refuses UPDATE (migration 0002).
+    Database triggers refuse UPDATE (migration 0002) and any DELETE but the
+    retention purge's (migration 0005, trygg.sspf.guard).
     """
 
     class Action(models.TextChoices):

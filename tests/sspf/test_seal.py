@@ -1,13 +1,20 @@
 """The security review's gaps: consent before notes, expiry at once, the sealed audit log."""
 
+import io
+
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404
+from django.test import override_settings
+from django.views.debug import SafeExceptionReporterFilter
 
+from tests.sspf.test_purge import rows_containing
 from tests.sspf.world import SCHOOL, SspfTestCase, days_ago
 from tests.world import sign_in
 from trygg.sspf import access, actions
-from trygg.sspf.actions import SspfRefused
+from trygg.sspf.actions import Covered, SspfRefused
 from trygg.sspf.models import Case, Consent, Note, PlanItem, SspfAuditEvent, SspfSettings
 
 
@@ -111,3 +118,52 @@ class AuditDeleteGuardTests(SspfTestCase):
         # The door closes behind the purge.
         with pytest.raises(DatabaseError, match="append-only"):
             raw_sql("DELETE FROM sspf_sspfauditevent")
+
+
+OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+
+class ConsentTextIsEncryptedTests(SspfTestCase):
+    def consent_with_text(self, case: Case) -> Consent:
+        scope = [Covered(SCHOOL, "Anna Ek på Parkskolan", self.w.lars)]
+        return self.consent(case, document_reference="Pärm hos Kerstin Blom 070-1234567",
+                            scope=scope)  # fmt: skip
+
+    def test_the_document_reference_and_organisation_name_are_stored_encrypted(self):
+        case = self.open_case()
+        self.consent_with_text(case)
+        assert rows_containing("Kerstin", "Anna Ek", "070-1234567") == []
+        sign_in(self.client, self.w.sofia)
+        page = self.client.get(f"/sspf/{case.pk}/").content.decode()
+        assert "Pärm hos Kerstin Blom [telefonnummer]" in page
+        assert "Anna Ek på Parkskolan" in page
+
+    @override_settings(SSPF_KEYS=[])
+    def test_without_a_key_no_consent_is_kept(self):
+        case = self.open_case()
+        with pytest.raises(SspfRefused, match="nyckel"):
+            self.consent(case)
+        assert not Consent.objects.exists()
+
+    def test_key_rotation_re_encrypts_them_too(self):
+        with override_settings(SSPF_KEYS=[OLD]):
+            case = self.open_case()
+            self.consent_with_text(case)
+        with override_settings(SSPF_KEYS=[NEW, OLD]):
+            call_command("sspf_rotate_keys", stdout=io.StringIO())
+        with override_settings(SSPF_KEYS=[NEW]):
+            consent = access.consents_of(self.w.sofia, case)[0]
+            assert consent.document.startswith("Pärm hos Kerstin Blom")
+            assert consent.scope.all()[0].organisation == "Anna Ek på Parkskolan"
+
+    def test_the_consent_page_warns_and_keeps_every_field_out_of_error_reports(self):
+        case = self.open_case()
+        sign_in(self.client, self.w.sofia)
+        page = self.client.get(f"/sspf/{case.pk}/samtycke/").content.decode()
+        assert page.count("skriv inga namn") + page.count("Skriv inga namn") >= 2
+        response = self.client.post(f"/sspf/{case.pk}/samtycke/", {
+            "document_reference": "Kerstin Blom", "organisation_1": "Anna Ek", "kind_1": "school",
+        })  # fmt: skip
+        posted = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+        assert posted["document_reference"] != "Kerstin Blom"
+        assert posted["organisation_1"] != "Anna Ek"

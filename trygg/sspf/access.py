@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trygg.partners.access import has_confirmed_second_factor, standing_of
 from trygg.partners.models import Municipality, Role
@@ -175,9 +176,22 @@ def _read(user: Any, case: Case, target: str, queryset: QuerySet[Any]) -> list[A
     return list(queryset)
 
 
+def readable_text(token: str) -> str:
+    """An encrypted value in clear, or a plain warning where no configured key opens it."""
+    try:
+        return crypto.decrypt(token)
+    except (crypto.UnreadableError, crypto.NoKeyError):
+        return gettext("[cannot be read: the key is missing]")
+
+
 def consents_of(user: Any, case: Case) -> list[Consent]:
-    queryset = case.consents.prefetch_related("scope")
-    return _read(user, case, Target.CONSENT, queryset)
+    """The consents with their scope; the encrypted text decrypted as `document`, `organisation`."""
+    consents = _read(user, case, Target.CONSENT, case.consents.prefetch_related("scope"))
+    for consent in consents:
+        consent.document = readable_text(consent.document_reference)
+        for entry in consent.scope.all():
+            entry.organisation = readable_text(entry.organisation_name)
+    return consents
 
 
 def participants_of(user: Any, case: Case) -> list[Participant]:

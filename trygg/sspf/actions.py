@@ -186,6 +186,16 @@ def _name_token(name: str) -> str:
     return crypto.encrypt(name)
 
 
+def _secret_text(text: str, max_length: int, field: str) -> str:
+    """Free text that may hold a name despite the warning: masked, then encrypted like the name."""
+    text = mask_personal_data(text.strip())[:max_length]
+    if not text:
+        return ""
+    if not crypto.has_key():
+        raise SspfRefused(_("No encryption key is configured, so no consent can be kept."), field)
+    return crypto.encrypt(text)
+
+
 def _check_consent(case: Case, consent: Consent, today: date) -> None:
     if not consent.is_complete_for(case.age_band):
         raise SspfRefused(_consent_rule(case.age_band), "by_guardian_1")
@@ -195,8 +205,6 @@ def _check_consent(case: Case, consent: Consent, today: date) -> None:
         raise SspfRefused(_("The consent has already expired."), "expires_on")
     if (consent.expires_on - consent.given_on).days > CONSENT_MAX_DAYS:
         raise SspfRefused(_("A consent is valid for at most three years."), "expires_on")
-    if not consent.document_reference.strip():
-        raise SspfRefused(_("Say where the signed consent is kept."), "document_reference")
 
 
 def _consent_rule(age_band: str) -> str:
@@ -233,19 +241,22 @@ def record_consent(
 ) -> Consent:
     """A written consent with whom it covers; it must be complete for the young person's age."""
     case = _open_case_of(by, case)
+    if not document_reference.strip():
+        raise SspfRefused(_("Say where the signed consent is kept."), "document_reference")
     consent = Consent(
         case=case, by_guardian_1=by_guardian_1, by_guardian_2=by_guardian_2,
         sole_custody=sole_custody, by_young_person=by_young_person, given_on=given_on,
-        expires_on=expires_on, document_reference=document_reference.strip()[:100],
-        recorded_by=by,
+        expires_on=expires_on, recorded_by=by,
     )  # fmt: skip
     _check_consent(case, consent, timezone.localdate())
     scope = list(scope)
     _check_scope(scope)
+    consent.document_reference = _secret_text(document_reference, 100, "document_reference")
     consent.save()
     ScopeEntry.objects.bulk_create(
         ScopeEntry(consent=consent, organisation_kind=line.organisation_kind,
-                   organisation_name=line.organisation_name.strip()[:150], user=line.user)
+                   organisation_name=_secret_text(line.organisation_name, 150, "scope"),
+                   user=line.user)
         for line in scope
     )  # fmt: skip
     record(actor=by, action=Action.CREATE, target=Target.CONSENT, case=case, target_id=consent.pk)
@@ -505,12 +516,23 @@ def purge_due(*, today: date | None = None) -> dict[str, int]:
     return {"closed": closed, "purged": len(due), "audit": purge_expired_audit(today=today)}
 
 
-def rotate_names() -> int:
-    """Re-encrypt every stored name under the newest key; returns how many values were."""
-    ids = Case.objects.exclude(name_token="").values_list("pk", flat=True)
-    for case_id in list(ids):
-        with transaction.atomic():
-            case = Case.objects.select_for_update().get(pk=case_id)
-            case.name_token = crypto.rotate(case.name_token)
-            case.save(update_fields=["name_token"])
-    return len(ids)
+# Every encrypted column of SSPF: what `rotate_secrets` re-encrypts.
+ENCRYPTED_FIELDS = (
+    (Case, "name_token"),
+    (Consent, "document_reference"),
+    (ScopeEntry, "organisation_name"),
+)
+
+
+def rotate_secrets() -> int:
+    """Re-encrypt every stored secret under the newest key; returns how many values were."""
+    count = 0
+    for model, field in ENCRYPTED_FIELDS:
+        ids = list(model.objects.exclude(**{field: ""}).values_list("pk", flat=True))
+        for pk in ids:
+            with transaction.atomic():
+                row = model.objects.select_for_update().get(pk=pk)
+                setattr(row, field, crypto.rotate(getattr(row, field)))
+                row.save(update_fields=[field])
+        count += len(ids)
+    return count

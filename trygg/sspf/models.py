@@ -207,7 +207,8 @@ class Consent(models.Model):
     given_on = models.DateField(_("date of consent"))
     expires_on = models.DateField(_("valid until"))
     # Where the signed paper or scan is kept (e.g. a diary number), never the document.
-    document_reference = models.CharField(_("document reference"), max_length=100)
+    # A Fernet token like Case.name_token: people write names into any text box.
+    document_reference = models.TextField(_("document reference (encrypted)"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -248,7 +249,8 @@ class ScopeEntry(models.Model):
     organisation_kind = models.CharField(
         _("organisation"), max_length=20, choices=OrganisationKind.choices
     )
-    organisation_name = models.CharField(_("organisation name"), max_length=150, blank=True)
+    # Encrypted too (a Fernet token): "Anna at Parkskolan" is a name.
+    organisation_name = models.TextField(_("organisation name (encrypted)"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -3,7 +3,8 @@
 Every case is reached through trygg.sspf.access, which logs the read and
 answers 404 to anyone not named in the case. URLs carry the case's number,
 never its pseudonym, so server logs and the access log hold no case name.
-What people type (the name, the school unit, plan text, notes) is kept out
+What people type (the name, the school unit, the consent's document reference and
+organisation names, plan text, notes) is kept out
 of error reports (sensitive_post_parameters).
 """
 
@@ -146,6 +147,8 @@ def name(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @sspf_view
+@sensitive_post_parameters()  # every field: the document reference and organisation names
+@sensitive_variables("form", "data", "fields", "scope")
 def consent(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case_to_manage(request.user, case_id)
     form = ConsentForm(request.POST if request.method == "POST" else None)

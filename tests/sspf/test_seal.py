@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.views.debug import SafeExceptionReporterFilter
 
 from tests.sspf.test_purge import rows_containing
-from tests.sspf.world import SCHOOL, SspfTestCase, days_ago
+from tests.sspf.world import POLICE, SCHOOL, SOCIAL, SspfTestCase, days_ago
 from tests.world import sign_in
 from trygg.sspf import access, actions
 from trygg.sspf.actions import Covered, SspfRefused
@@ -167,3 +167,30 @@ class ConsentTextIsEncryptedTests(SspfTestCase):
         posted = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
         assert posted["document_reference"] != "Kerstin Blom"
         assert posted["organisation_1"] != "Anna Ek"
+
+
+class NewestConsentDecidesTests(SspfTestCase):
+    def setUp(self):
+        self.case = self.running_case()
+        # The family narrows the consent: only social services from now on.
+        self.consent(self.case, scope=[Covered(SOCIAL, "Socialtjänsten", self.w.maria)])
+
+    def test_a_participant_the_newer_consent_leaves_out_loses_the_case_at_once(self):
+        assert not access.readable_cases(self.w.lars).exists()
+        assert access.readable_cases(self.w.maria).filter(pk=self.case.pk).exists()
+        sign_in(self.client, self.w.lars)
+        assert self.client.get(f"/sspf/{self.case.pk}/").status_code == 404
+        with pytest.raises(Http404):
+            actions.add_note(by=self.w.lars, case=self.case, text="Träff bokad")
+
+    def test_the_coordinator_sees_who_is_no_longer_covered(self):
+        sign_in(self.client, self.w.sofia)
+        page = self.client.get(f"/sspf/{self.case.pk}/")
+        covered = {p.user.username: p.in_scope for p in page.context["participants"]}
+        assert covered == {"lars": False, "maria": True}
+        assert "omfattas inte längre av samtycket" in page.content.decode()
+
+    def test_only_the_newer_consent_lets_anyone_be_added(self):
+        with pytest.raises(SspfRefused):
+            actions.add_participant(by=self.w.sofia, case=self.case, user=self.w.per,
+                                    organisation_kind=POLICE)  # fmt: skip

@@ -3,8 +3,9 @@
 - The case's coordinator, while she holds the SSPF coordinator grant of the
   case's municipality, reads her open and closed cases and changes the open
   ones. A case whose consent was withdrawn she may only delete.
-- A participant reads an open case while a valid consent (given, not
-  expired, not withdrawn) names him, with the organisation he takes part for.
+- A participant reads an open case while its deciding consent (the newest
+  valid one: given, not expired, not withdrawn) names him, with the
+  organisation he takes part for. An older consent naming him no longer counts.
   He may write a short note and set the status of the plan items his kind
   of organisation owns.
 - Nobody else: not the other SSPF coordinators, not an administrator, not a
@@ -23,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -83,13 +84,26 @@ def may_grant_coordinator(user: Any, municipality_id: int) -> bool:
     return standing.is_superuser or standing.has_role(municipality_id, Role.ADMIN)
 
 
+def _newest_valid(case: Any, today: date) -> QuerySet[Consent]:
+    """The deciding consent of `case` (a case or an OuterRef): the newest one valid today.
+
+    A later consent replaces the earlier ones' scope: when the family narrows
+    it, whoever it no longer names is out at once, however long the old one runs.
+    """
+    valid = Consent.objects.valid(today).filter(case=case)
+    return valid.order_by("-given_on", "-pk")
+
+
+def deciding_consent(case: Case, today: date | None = None) -> Consent | None:
+    return _newest_valid(case, today or timezone.localdate()).first()
+
+
 def _valid_scope(user: Any, today: date) -> QuerySet[ScopeEntry]:
-    """Scope entries naming `user` in a valid consent, for the participant row's case and kind."""
-    valid = Consent.objects.valid(today)
+    """Entries naming `user` in the deciding consent, for the participant row's case and kind."""
+    deciding = _newest_valid(OuterRef(OuterRef("case")), today).values("pk")[:1]
     return ScopeEntry.objects.filter(
         user=user,
-        consent__in=valid,
-        consent__case=OuterRef("case"),
+        consent=Subquery(deciding),
         organisation_kind=OuterRef("organisation_kind"),
     )
 
@@ -195,8 +209,14 @@ def consents_of(user: Any, case: Case) -> list[Consent]:
 
 
 def participants_of(user: Any, case: Case) -> list[Participant]:
+    """The participants, each marked `in_scope`: whether the deciding consent still names him."""
     queryset = case.participants.select_related("user").order_by("organisation_kind", "pk")
-    return _read(user, case, Target.PARTICIPANT, queryset)
+    participants = _read(user, case, Target.PARTICIPANT, queryset)
+    deciding = deciding_consent(case)
+    covered = set(deciding.scope.values_list("user_id", "organisation_kind")) if deciding else set()
+    for participant in participants:
+        participant.in_scope = (participant.user_id, participant.organisation_kind) in covered
+    return participants
 
 
 def meetings_of(user: Any, case: Case) -> list[Meeting]:

@@ -277,9 +277,12 @@ def withdraw_consent(*, by: Any, case: Case) -> Case:
 
 
 def _in_scope(case: Case, user: Any, organisation_kind: str, today: date) -> bool:
-    return ScopeEntry.objects.filter(
-        consent__in=case.consents.valid(today), user=user, organisation_kind=organisation_kind
-    ).exists()
+    """Whether the deciding (newest valid) consent names `user` for `organisation_kind`."""
+    deciding = access.deciding_consent(case, today)
+    return (
+        deciding is not None
+        and deciding.scope.filter(user=user, organisation_kind=organisation_kind).exists()
+    )
 
 
 @transaction.atomic

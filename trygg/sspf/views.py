@@ -90,14 +90,14 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _addable(case: Case, consents: list[Consent]) -> list[tuple[int, str]]:
-    """Scope entries of valid consents naming a person who does not take part yet."""
-    today = timezone.localdate()
+    """Scope entries of the deciding consent naming a person who does not take part yet."""
+    deciding = access.deciding_consent(case)
     taking_part = set(case.participants.values_list("user_id", flat=True))
     kinds = dict(OrganisationKind.choices)
     return [
         (entry.pk, f"{entry.user.get_full_name() or entry.user.username} "
                    f"({kinds.get(entry.organisation_kind, '')})")
-        for consent in consents if consent.is_valid_on(today)
+        for consent in consents if deciding is not None and consent.pk == deciding.pk
         for entry in consent.scope.all()
         if entry.user is not None and entry.user_id not in taking_part
     ]  # fmt: skip

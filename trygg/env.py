@@ -132,7 +132,10 @@ def database(url: str, base_dir: Path) -> dict[str, object]:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
+                    # Deleted rows are overwritten with zeros, not left in free pages: the
+                    # SSPF purge must leave nothing in the file (docs/sspf.md "Purge").
+                    "PRAGMA secure_delete=ON;"
                 ),
             },
         }

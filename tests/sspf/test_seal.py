@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.views.debug import SafeExceptionReporterFilter
 
 from tests.sspf.test_purge import rows_containing
-from tests.sspf.world import POLICE, SCHOOL, SOCIAL, SspfTestCase, days_ago
-from tests.world import sign_in
+from tests.sspf.world import POLICE, SCHOOL, SOCIAL, SspfTestCase, days_ago, sspf_case
+from tests.world import build_world, sign_in
 from trygg.sspf import access, actions
 from trygg.sspf.actions import Covered, SspfRefused
 from trygg.sspf.models import Case, Consent, Note, PlanItem, SspfAuditEvent, SspfSettings
@@ -194,3 +194,37 @@ class NewestConsentDecidesTests(SspfTestCase):
         with pytest.raises(SspfRefused):
             actions.add_participant(by=self.w.sofia, case=self.case, user=self.w.per,
                                     organisation_kind=POLICE)  # fmt: skip
+
+
+class UnreadableNameTests(SspfTestCase):
+    def test_a_name_no_configured_key_opens_is_a_clear_message_not_a_500(self):
+        with override_settings(SSPF_KEYS=[OLD]):
+            case = self.running_case(name="Alva Åkesson")
+        sign_in(self.client, self.w.sofia)
+        with override_settings(SSPF_KEYS=[NEW]):
+            response = self.client.get(f"/sspf/{case.pk}/namn/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Namnet kan inte läsas" in page and "Alva" not in page
+
+
+def test_sqlite_connections_overwrite_deleted_rows(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_purge_command_vacuums_the_sspf_tables_on_postgresql():
+    case = sspf_case(build_world())
+    actions.withdraw_consent(by=case.coordinator, case=case)
+    out = io.StringIO()
+    call_command("sspf_purge", "--commit", stdout=out)
+    assert not Case.objects.exists()
+    if connection.vendor != "postgresql":
+        assert "vacuumed" not in out.getvalue()
+        return
+    # VACUUM refuses to run in a transaction: reaching this line means it ran outside one.
+    assert "tables vacuumed" in out.getvalue()

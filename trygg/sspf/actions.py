@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import connections, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -525,6 +526,24 @@ ENCRYPTED_FIELDS = (
     (Consent, "document_reference"),
     (ScopeEntry, "organisation_name"),
 )
+
+
+def vacuum_tables(using: str = "default") -> int:
+    """PostgreSQL: VACUUM the SSPF tables, so purged rows leave the data files; how many tables.
+
+    VACUUM cannot run in a transaction: called by `trygg sspf_purge` after the
+    purge committed, and skipped (0) inside one. SQLite needs none: its
+    connections overwrite deleted rows (PRAGMA secure_delete, trygg/env.py).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0
+    tables = [m._meta.db_table for m in apps.get_app_config("sspf").get_models(
+        include_auto_created=True)]  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
+    return len(tables)
 
 
 def rotate_secrets() -> int:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from trygg.sspf import access, actions, stats
+from trygg.sspf import access, actions, crypto, stats
 from trygg.sspf.actions import Covered, SspfRefused
 from trygg.sspf.forms import (
     CaseForm,
@@ -142,7 +142,12 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
 @sspf_view
 def name(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case(request.user, case_id)
-    context = {"case": found, "name": access.name_of(request.user, found)}
+    try:
+        context = {"case": found, "name": access.name_of(request.user, found)}
+    except (crypto.UnreadableError, crypto.NoKeyError):
+        # A key removed too soon, or not yet on this server in a rolling restart
+        # (docs/sspf.md "The keys"): say so, rather than fail with a 500.
+        context = {"case": found, "name": "", "unreadable": True}
     return render(request, "sspf/name.html", context)
 
 

@@ -228,3 +228,33 @@ def test_the_purge_command_vacuums_the_sspf_tables_on_postgresql():
         return
     # VACUUM refuses to run in a transaction: reaching this line means it ran outside one.
     assert "tables vacuumed" in out.getvalue()
+
+
+class MenuLinkTests(SspfTestCase):
+    def setUp(self):
+        self.case = self.running_case()
+
+    def menu_links_sspf(self, user) -> bool:
+        self.client.logout()
+        sign_in(self.client, user)
+        return 'href="/sspf/"' in self.client.get("/profil/").content.decode()
+
+    def test_coordinators_and_participants_of_a_readable_case_see_the_link(self):
+        for user in (self.w.sofia, self.w.sven, self.w.lars, self.w.maria):
+            assert self.menu_links_sspf(user), user.username
+
+    def test_nobody_else_sees_it(self):
+        # per is named in the consent but takes no part; ulla is named nowhere.
+        for name in ("anna", "adam", "greta", "karl", "otto", "per", "ulla"):
+            assert not self.menu_links_sspf(getattr(self.w, name)), name
+
+    def test_a_participant_loses_the_link_with_the_case(self):
+        expire_yesterday(self.case)
+        assert not self.menu_links_sspf(self.w.lars)
+        assert self.menu_links_sspf(self.w.sofia)
+
+    def test_the_link_says_nothing_about_any_case(self):
+        sign_in(self.client, self.w.lars)
+        page = self.client.get("/profil/").content.decode()
+        assert '<a href="/sspf/">SSPF</a>' in page
+        assert self.case.pseudonym not in page

@@ -308,6 +308,20 @@ def coordinated_municipalities(user: Any) -> list[Municipality]:
     return list(Municipality.objects.filter(pk__in=ids).defer("boundary").order_by("name"))
 
 
+def offers_sspf(user: Any) -> bool:
+    """Whether the menu shows the SSPF link: to coordinators, and participants of a readable case.
+
+    The link says "SSPF" and nothing more; everyone else (the other roles, a
+    participant whose cases all closed) sees no link, so its presence tells
+    nobody but the person about her own part.
+    """
+    if not _is_active_user(user):
+        return False
+    if CoordinatorGrant.objects.active().filter(user=user).exists():
+        return True
+    return participations(user).exists()
+
+
 def needs_second_factor(user: Any) -> bool:
     """Whether `user` has an SSPF part this session cannot use until the second factor is passed.
 

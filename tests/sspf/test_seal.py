@@ -15,7 +15,16 @@ from tests.sspf.world import POLICE, SCHOOL, SOCIAL, SspfTestCase, days_ago, ssp
 from tests.world import build_world, sign_in
 from trygg.sspf import access, actions
 from trygg.sspf.actions import Covered, SspfRefused
-from trygg.sspf.models import Case, Consent, Note, PlanItem, SspfAuditEvent, SspfSettings
+from trygg.sspf.models import (
+    Case,
+    CaseStatistic,
+    Consent,
+    Note,
+    Outcome,
+    PlanItem,
+    SspfAuditEvent,
+    SspfSettings,
+)
 
 
 def expire_yesterday(case: Case) -> None:
@@ -82,6 +91,13 @@ class ExpiryTakesEffectAtOnceTests(SspfTestCase):
         assert page.context["note_form"] is None and page.context["plan_form"] is None
         response = self.client.post(f"/sspf/{self.case.pk}/anteckningar/", {"text": "x"})
         assert response.status_code == 404
+
+    def test_the_coordinator_deletes_it_at_once_and_its_statistic_is_kept(self):
+        sign_in(self.client, self.w.sofia)
+        response = self.client.post(f"/sspf/{self.case.pk}/radera/")
+        assert response.status_code == 302
+        assert not Case.objects.filter(pk=self.case.pk).exists()
+        assert CaseStatistic.objects.get().outcome == Outcome.CONSENT_EXPIRED
 
 
 def raw_sql(sql: str) -> None:

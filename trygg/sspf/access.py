@@ -174,10 +174,13 @@ def get_case_to_manage(user: Any, case_id: int) -> Case:
 
 
 def get_case_to_purge(user: Any, case_id: int) -> Case:
-    """A closed or withdrawn case, for its coordinator's purge (all that withdrawal leaves)."""
-    statuses = (Case.Status.CLOSED, Case.Status.WITHDRAWN)
+    """A closed or withdrawn case, for its coordinator's purge (all that withdrawal leaves).
+
+    A case still open on paper whose consent ran out counts as closed (`is_open_today`).
+    """
+    statuses = (Case.Status.OPEN, Case.Status.CLOSED, Case.Status.WITHDRAWN)
     case = _coordinated(user, statuses).filter(pk=case_id).first()
-    if case is None:
+    if case is None or is_open_today(case):
         raise Http404
     record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
     return case

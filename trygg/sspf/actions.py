@@ -464,8 +464,13 @@ def purge_case(*, by: Any, case: Case) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if by is not None:
         _require(access.is_coordinator_of(by, case))
-    if case.is_open:
+    if access.is_open_today(case):
         raise SspfRefused(_("Close the case before deleting it."))
+    if case.is_open:
+        # Its consent ran out and the daily command has not closed it yet: close it now,
+        # so its statistic row is written before the case goes.
+        _close(case, Case.Status.CLOSED, Outcome.CONSENT_EXPIRED, timezone.localdate())
+        record(actor=by, action=Action.CLOSE, target=Target.CASE, case=case, target_id=case.pk)
     record(actor=by, action=Action.PURGE, target=Target.CASE, case=case, target_id=case.pk)
     case.delete()
 

@@ -137,7 +137,11 @@ def database(url: str, base_dir: Path) -> dict[str, object]:
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                     "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
-                    "PRAGMA cache_size=-65536;"
+                    "PRAGMA cache_size=-65536; "
+                    # Deleted rows are overwritten with zeros, not left in free pages:
+                    # the SSPF purge and the retention of reports' free text must leave
+                    # nothing in the file (docs/sspf.md "Purge"; docs/security.md).
+                    "PRAGMA secure_delete=ON;"
                 ),
             },
         }

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "trygg.partners.context.partnership",
                 "trygg.meetings.context.meetings_menu",
                 "trygg.promises.context.promises_menu",
+                "trygg.sspf.context.sspf_menu",
             ],
         },
     },

@@ -4,6 +4,7 @@ Every SSPF page she passes fits 360 px and passes axe.
 """
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -26,7 +27,8 @@ def checked(page) -> list[str]:
     return problems
 
 
-def test_sofia_opens_a_case_records_consent_and_adds_lars(page, live_server):
+def test_sofia_opens_a_case_records_consent_and_adds_lars(page, live_server, settings):
+    settings.SSPF_KEYS = [Fernet.generate_key().decode()]  # the consent's text is encrypted
     world = build_world()
     sofia = User.objects.create_user("sofia", password="secret-pass-123")
     lars = User.objects.create_user("lars", password="secret-pass-123", first_name="Lars")

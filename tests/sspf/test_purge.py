@@ -67,7 +67,9 @@ class PurgeCompletenessTests(SspfTestCase):
         return Case.objects.get(pk=case.pk)
 
     def needles(self, case: Case) -> tuple[str, ...]:
-        return (case.pseudonym, NAME, case.name_token, SCHOOL_UNIT, NOTE, GOAL, "SOC 2026/117")
+        # The document reference is kept encrypted: its ciphertext is the trace to look for.
+        document = case.consents.get().document_reference
+        return (case.pseudonym, NAME, case.name_token, SCHOOL_UNIT, NOTE, GOAL, document)
 
     def test_the_scan_finds_a_live_case_everywhere_it_is_kept(self):
         case = self.full_case()

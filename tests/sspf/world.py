@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from cryptography.fernet import Fernet
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.world import TryggTestCase, authenticator_of
@@ -32,6 +34,11 @@ def person(username: str) -> User:
     return user
 
 
+# The consent's document reference and organisation names are encrypted, so SSPF needs a key.
+TEST_KEY = Fernet.generate_key().decode()
+
+
+@override_settings(SSPF_KEYS=[TEST_KEY])
 class SspfTestCase(TryggTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -102,11 +109,12 @@ def sspf_case(w: Any) -> Case:
     case = actions.open_case(by=sofia, municipality=w.ostersund, age_band=AgeBand.FROM_12,
                              school_unit="Parkskolan", concern=Concern.SCHOOL)  # fmt: skip
     today = timezone.localdate()
-    actions.record_consent(
-        by=sofia, case=case, given_on=today, expires_on=today + timedelta(days=90),
-        document_reference="Dnr 1", by_guardian_1=True, by_guardian_2=True,
-        scope=[Covered(SCHOOL, "Parkskolan", w.greta)],
-    )  # fmt: skip
+    with override_settings(SSPF_KEYS=[TEST_KEY]):
+        actions.record_consent(
+            by=sofia, case=case, given_on=today, expires_on=today + timedelta(days=90),
+            document_reference="Dnr 1", by_guardian_1=True, by_guardian_2=True,
+            scope=[Covered(SCHOOL, "Parkskolan", w.greta)],
+        )  # fmt: skip
     actions.add_plan_item(by=sofia, case=case, goal="Närvaro", action="Mentor",
                           owner_kind=SCHOOL)  # fmt: skip
     return case

@@ -3,8 +3,9 @@
 - The case's coordinator, while she holds the SSPF coordinator grant of the
   case's municipality, reads her open and closed cases and changes the open
   ones. A case whose consent was withdrawn she may only delete.
-- A participant reads an open case while a valid consent (given, not
-  expired, not withdrawn) names him, with the organisation he takes part for.
+- A participant reads an open case while its deciding consent (the newest
+  valid one: given, not expired, not withdrawn) names him, with the
+  organisation he takes part for. An older consent naming him no longer counts.
   He may write a short note and set the status of the plan items his kind
   of organisation owns.
 - Nobody else: not the other SSPF coordinators, not an administrator, not a
@@ -23,9 +24,10 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trygg.partners.access import has_confirmed_second_factor, standing_of
 from trygg.partners.models import Municipality, Role
@@ -82,13 +84,26 @@ def may_grant_coordinator(user: Any, municipality_id: int) -> bool:
     return standing.is_superuser or standing.has_role(municipality_id, Role.ADMIN)
 
 
+def _newest_valid(case: Any, today: date) -> QuerySet[Consent]:
+    """The deciding consent of `case` (a case or an OuterRef): the newest one valid today.
+
+    A later consent replaces the earlier ones' scope: when the family narrows
+    it, whoever it no longer names is out at once, however long the old one runs.
+    """
+    valid = Consent.objects.valid(today).filter(case=case)
+    return valid.order_by("-given_on", "-pk")
+
+
+def deciding_consent(case: Case, today: date | None = None) -> Consent | None:
+    return _newest_valid(case, today or timezone.localdate()).first()
+
+
 def _valid_scope(user: Any, today: date) -> QuerySet[ScopeEntry]:
-    """Scope entries naming `user` in a valid consent, for the participant row's case and kind."""
-    valid = Consent.objects.valid(today)
+    """Entries naming `user` in the deciding consent, for the participant row's case and kind."""
+    deciding = _newest_valid(OuterRef(OuterRef("case")), today).values("pk")[:1]
     return ScopeEntry.objects.filter(
         user=user,
-        consent__in=valid,
-        consent__case=OuterRef("case"),
+        consent=Subquery(deciding),
         organisation_kind=OuterRef("organisation_kind"),
     )
 
@@ -159,10 +174,13 @@ def get_case_to_manage(user: Any, case_id: int) -> Case:
 
 
 def get_case_to_purge(user: Any, case_id: int) -> Case:
-    """A closed or withdrawn case, for its coordinator's purge (all that withdrawal leaves)."""
-    statuses = (Case.Status.CLOSED, Case.Status.WITHDRAWN)
+    """A closed or withdrawn case, for its coordinator's purge (all that withdrawal leaves).
+
+    A case still open on paper whose consent ran out counts as closed (`is_open_today`).
+    """
+    statuses = (Case.Status.OPEN, Case.Status.CLOSED, Case.Status.WITHDRAWN)
     case = _coordinated(user, statuses).filter(pk=case_id).first()
-    if case is None:
+    if case is None or is_open_today(case):
         raise Http404
     record(actor=user, action=Action.READ, target=Target.CASE, case=case, target_id=case.pk)
     return case
@@ -175,14 +193,33 @@ def _read(user: Any, case: Case, target: str, queryset: QuerySet[Any]) -> list[A
     return list(queryset)
 
 
+def readable_text(token: str) -> str:
+    """An encrypted value in clear, or a plain warning where no configured key opens it."""
+    try:
+        return crypto.decrypt(token)
+    except (crypto.UnreadableError, crypto.NoKeyError):
+        return gettext("[cannot be read: the key is missing]")
+
+
 def consents_of(user: Any, case: Case) -> list[Consent]:
-    queryset = case.consents.prefetch_related("scope")
-    return _read(user, case, Target.CONSENT, queryset)
+    """The consents with their scope; the encrypted text decrypted as `document`, `organisation`."""
+    consents = _read(user, case, Target.CONSENT, case.consents.prefetch_related("scope"))
+    for consent in consents:
+        consent.document = readable_text(consent.document_reference)
+        for entry in consent.scope.all():
+            entry.organisation = readable_text(entry.organisation_name)
+    return consents
 
 
 def participants_of(user: Any, case: Case) -> list[Participant]:
+    """The participants, each marked `in_scope`: whether the deciding consent still names him."""
     queryset = case.participants.select_related("user").order_by("organisation_kind", "pk")
-    return _read(user, case, Target.PARTICIPANT, queryset)
+    participants = _read(user, case, Target.PARTICIPANT, queryset)
+    deciding = deciding_consent(case)
+    covered = set(deciding.scope.values_list("user_id", "organisation_kind")) if deciding else set()
+    for participant in participants:
+        participant.in_scope = (participant.user_id, participant.organisation_kind) in covered
+    return participants
 
 
 def meetings_of(user: Any, case: Case) -> list[Meeting]:
@@ -218,8 +255,21 @@ def access_history(user: Any, case: Case, person_id: int | None = None) -> list[
     return list(events)
 
 
-def may_write_note(user: Any, case: Case) -> bool:
+def has_valid_consent(case: Case, today: date | None = None) -> bool:
+    return case.consents.valid(today or timezone.localdate()).exists()
+
+
+def is_open_today(case: Case, today: date | None = None) -> bool:
+    """Open, and not past its consent: a case that had a consent but holds no valid one today
+    is closed for every read and write, whether or not the daily command has closed it yet."""
     if not case.is_open:
+        return False
+    return not case.consents.exists() or has_valid_consent(case, today)
+
+
+def may_write_note(user: Any, case: Case) -> bool:
+    """Only under a valid consent: before it the case is a shell, after it closed."""
+    if not case.is_open or not has_valid_consent(case):
         return False
     return is_coordinator_of(user, case) or participations(user).filter(case=case).exists()
 
@@ -227,7 +277,7 @@ def may_write_note(user: Any, case: Case) -> bool:
 def may_set_plan_status(user: Any, item: PlanItem) -> bool:
     """The coordinator, or a participant for the kind of organisation that owns the item."""
     case = item.case
-    if not case.is_open:
+    if not case.is_open or not has_valid_consent(case):
         return False
     if is_coordinator_of(user, case):
         return True
@@ -259,6 +309,20 @@ def statistics_municipality(user: Any, code: str) -> Municipality:
 def coordinated_municipalities(user: Any) -> list[Municipality]:
     ids = coordinator_municipality_ids(user)
     return list(Municipality.objects.filter(pk__in=ids).defer("boundary").order_by("name"))
+
+
+def offers_sspf(user: Any) -> bool:
+    """Whether the menu shows the SSPF link: to coordinators, and participants of a readable case.
+
+    The link says "SSPF" and nothing more; everyone else (the other roles, a
+    participant whose cases all closed) sees no link, so its presence tells
+    nobody but the person about her own part.
+    """
+    if not _is_active_user(user):
+        return False
+    if CoordinatorGrant.objects.active().filter(user=user).exists():
+        return True
+    return participations(user).exists()
 
 
 def needs_second_factor(user: Any) -> bool:

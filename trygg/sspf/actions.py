@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import connections, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -82,7 +83,8 @@ def _open_case_of(by: Any, case: Case) -> Case:
     """The case locked for a change by its coordinator; refused once it is closed."""
     _require(access.is_coordinator_of(by, case))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not case.is_open:
+    # A consent that ran out closes the case now, not when the daily command next runs.
+    if not access.is_open_today(case):
         raise SspfRefused(_("The case is closed."))
     return case
 
@@ -185,6 +187,16 @@ def _name_token(name: str) -> str:
     return crypto.encrypt(name)
 
 
+def _secret_text(text: str, max_length: int, field: str) -> str:
+    """Free text that may hold a name despite the warning: masked, then encrypted like the name."""
+    text = mask_personal_data(text.strip())[:max_length]
+    if not text:
+        return ""
+    if not crypto.has_key():
+        raise SspfRefused(_("No encryption key is configured, so no consent can be kept."), field)
+    return crypto.encrypt(text)
+
+
 def _check_consent(case: Case, consent: Consent, today: date) -> None:
     if not consent.is_complete_for(case.age_band):
         raise SspfRefused(_consent_rule(case.age_band), "by_guardian_1")
@@ -194,8 +206,6 @@ def _check_consent(case: Case, consent: Consent, today: date) -> None:
         raise SspfRefused(_("The consent has already expired."), "expires_on")
     if (consent.expires_on - consent.given_on).days > CONSENT_MAX_DAYS:
         raise SspfRefused(_("A consent is valid for at most three years."), "expires_on")
-    if not consent.document_reference.strip():
-        raise SspfRefused(_("Say where the signed consent is kept."), "document_reference")
 
 
 def _consent_rule(age_band: str) -> str:
@@ -232,19 +242,22 @@ def record_consent(
 ) -> Consent:
     """A written consent with whom it covers; it must be complete for the young person's age."""
     case = _open_case_of(by, case)
+    if not document_reference.strip():
+        raise SspfRefused(_("Say where the signed consent is kept."), "document_reference")
     consent = Consent(
         case=case, by_guardian_1=by_guardian_1, by_guardian_2=by_guardian_2,
         sole_custody=sole_custody, by_young_person=by_young_person, given_on=given_on,
-        expires_on=expires_on, document_reference=document_reference.strip()[:100],
-        recorded_by=by,
+        expires_on=expires_on, recorded_by=by,
     )  # fmt: skip
     _check_consent(case, consent, timezone.localdate())
     scope = list(scope)
     _check_scope(scope)
+    consent.document_reference = _secret_text(document_reference, 100, "document_reference")
     consent.save()
     ScopeEntry.objects.bulk_create(
         ScopeEntry(consent=consent, organisation_kind=line.organisation_kind,
-                   organisation_name=line.organisation_name.strip()[:150], user=line.user)
+                   organisation_name=_secret_text(line.organisation_name, 150, "scope"),
+                   user=line.user)
         for line in scope
     )  # fmt: skip
     record(actor=by, action=Action.CREATE, target=Target.CONSENT, case=case, target_id=consent.pk)
@@ -265,9 +278,12 @@ def withdraw_consent(*, by: Any, case: Case) -> Case:
 
 
 def _in_scope(case: Case, user: Any, organisation_kind: str, today: date) -> bool:
-    return ScopeEntry.objects.filter(
-        consent__in=case.consents.valid(today), user=user, organisation_kind=organisation_kind
-    ).exists()
+    """Whether the deciding (newest valid) consent names `user` for `organisation_kind`."""
+    deciding = access.deciding_consent(case, today)
+    return (
+        deciding is not None
+        and deciding.scope.filter(user=user, organisation_kind=organisation_kind).exists()
+    )
 
 
 @transaction.atomic
@@ -357,7 +373,11 @@ def set_plan_status(*, by: Any, item: PlanItem, status: str) -> PlanItem:
 
 @transaction.atomic
 def add_note(*, by: Any, case: Case, text: str) -> Note:
-    """A short logistics note, masked like report text; the narrative stays in the journals."""
+    """A short logistics note, masked like report text; the narrative stays in the journals.
+
+    Only under a valid consent (access.may_write_note): a shell or a lapsed case takes none.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require(access.may_write_note(by, case))
     text = mask_personal_data(text.strip())
     if not text:
@@ -444,8 +464,13 @@ def purge_case(*, by: Any, case: Case) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if by is not None:
         _require(access.is_coordinator_of(by, case))
-    if case.is_open:
+    if access.is_open_today(case):
         raise SspfRefused(_("Close the case before deleting it."))
+    if case.is_open:
+        # Its consent ran out and the daily command has not closed it yet: close it now,
+        # so its statistic row is written before the case goes.
+        _close(case, Case.Status.CLOSED, Outcome.CONSENT_EXPIRED, timezone.localdate())
+        record(actor=by, action=Action.CLOSE, target=Target.CASE, case=case, target_id=case.pk)
     record(actor=by, action=Action.PURGE, target=Target.CASE, case=case, target_id=case.pk)
     case.delete()
 
@@ -500,12 +525,41 @@ def purge_due(*, today: date | None = None) -> dict[str, int]:
     return {"closed": closed, "purged": len(due), "audit": purge_expired_audit(today=today)}
 
 
-def rotate_names() -> int:
-    """Re-encrypt every stored name under the newest key; returns how many values were."""
-    ids = Case.objects.exclude(name_token="").values_list("pk", flat=True)
-    for case_id in list(ids):
-        with transaction.atomic():
-            case = Case.objects.select_for_update().get(pk=case_id)
-            case.name_token = crypto.rotate(case.name_token)
-            case.save(update_fields=["name_token"])
-    return len(ids)
+# Every encrypted column of SSPF: what `rotate_secrets` re-encrypts.
+ENCRYPTED_FIELDS = (
+    (Case, "name_token"),
+    (Consent, "document_reference"),
+    (ScopeEntry, "organisation_name"),
+)
+
+
+def vacuum_tables(using: str = "default") -> int:
+    """PostgreSQL: VACUUM the SSPF tables, so purged rows leave the data files; how many tables.
+
+    VACUUM cannot run in a transaction: called by `trygg sspf_purge` after the
+    purge committed, and skipped (0) inside one. SQLite needs none: its
+    connections overwrite deleted rows (PRAGMA secure_delete, trygg/env.py).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0
+    tables = [m._meta.db_table for m in apps.get_app_config("sspf").get_models(
+        include_auto_created=True)]  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
+    return len(tables)
+
+
+def rotate_secrets() -> int:
+    """Re-encrypt every stored secret under the newest key; returns how many values were."""
+    count = 0
+    for model, field in ENCRYPTED_FIELDS:
+        ids = list(model.objects.exclude(**{field: ""}).values_list("pk", flat=True))
+        for pk in ids:
+            with transaction.atomic():
+                row = model.objects.select_for_update().get(pk=pk)
+                setattr(row, field, crypto.rotate(getattr(row, field)))
+                row.save(update_fields=[field])
+        count += len(ids)
+    return count

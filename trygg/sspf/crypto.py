@@ -1,12 +1,13 @@
-"""Field encryption of the one identifying value SSPF may hold: the young person's name.
+"""Field encryption of SSPF's identifying text: the name, document references, organisations.
 
 Fernet (AES-128-CBC with HMAC-SHA256, from the `cryptography` package) is
 authenticated: a token altered in the database fails to decrypt instead of
 yielding another name. Keys come from SSPF_KEYS (or the file SSPF_KEYS_FILE),
 newest first. MultiFernet encrypts with the first key and decrypts with any,
-so a rotation is: put a new key first and restart (new writes use it, old
-values still read), run `trygg sspf_rotate_keys` (re-encrypts every value with
-the new key), then remove the old key. Nothing is unreadable at any moment.
+so a rotation is: add the new key second and restart (every server reads it),
+put it first and restart (new writes use it), run `trygg sspf_rotate_keys`
+(re-encrypts every value with the new key), then remove the old key; see
+docs/sspf.md for why two restarts when servers restart one at a time.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ class ConsentForm(forms.Form):
     expires_on = forms.DateField(label=_("Valid until"), widget=DATE)
     document_reference = forms.CharField(
         label=_("Document reference"), max_length=100,
-        help_text=_("Where the signed consent is kept, e.g. a registration number."),
+        help_text=_("Where the signed consent is kept, e.g. a registration number. "
+                    "Write no names. Stored encrypted."),
     )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -55,7 +56,7 @@ class ConsentForm(forms.Form):
             )
             self.fields[f"organisation_{row}"] = forms.CharField(
                 label=_("Name of organisation %(n)d") % {"n": row}, max_length=150,
-                required=False,
+                required=False, help_text=_("The organisation or unit; write no names."),
             )  # fmt: skip
             self.fields[f"person_{row}"] = forms.CharField(
                 label=_("Person %(n)d (user name)") % {"n": row}, max_length=150, required=False

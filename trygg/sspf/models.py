@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,7 +207,8 @@ class Consent(models.Model):
     given_on = models.DateField(_("date of consent"))
     expires_on = models.DateField(_("valid until"))
     # Where the signed paper or scan is kept (e.g. a diary number), never the document.
-    document_reference = models.CharField(_("document reference"), max_length=100)
+    # A Fernet token like Case.name_token: people write names into any text box.
+    document_reference = models.TextField(_("document reference (encrypted)"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -248,7 +249,8 @@ class ScopeEntry(models.Model):
     organisation_kind = models.CharField(
         _("organisation"), max_length=20, choices=OrganisationKind.choices
     )
-    organisation_name = models.CharField(_("organisation name"), max_length=150, blank=True)
+    # Encrypted too (a Fernet token): "Anna at Parkskolan" is a name.
+    organisation_name = models.TextField(_("organisation name (encrypted)"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -366,7 +368,11 @@ class SspfAuditEventQuerySet(models.QuerySet["SspfAuditEvent"]):
     def purge_expired(self, case_ids: list[int]) -> int:
         """The retention purge: the only way rows leave, for cases deleted long enough ago."""
         # A raw delete: nothing cascades from this table, and delete() above refuses.
-        return self.filter(case_id__in=case_ids)._raw_delete(self.db)
+        # The database's trigger (migration 0005) lets it through only inside purging_audit.
+        from trygg.sspf.guard import purging_audit
+
+        with transaction.atomic(using=self.db), purging_audit(self.db):
+            return self.filter(case_id__in=case_ids)._raw_delete(self.db)
 
 
 class SspfAuditEvent(models.Model):
@@ -376,7 +382,8 @@ class SspfAuditEvent(models.Model):
     access history, which outlives the case for the legal period
     (SspfSettings.audit_months) and is then removed by the retention purge.
     The pseudonym is not copied in, so the log holds no trace of who the case was.
-    A database trigger refuses UPDATE (migration 0002).
+    Database triggers refuse UPDATE (migration 0002) and any DELETE but the
+    retention purge's (migration 0005, trygg.sspf.guard).
     """
 
     class Action(models.TextChoices):

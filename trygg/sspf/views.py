@@ -3,7 +3,8 @@
 Every case is reached through trygg.sspf.access, which logs the read and
 answers 404 to anyone not named in the case. URLs carry the case's number,
 never its pseudonym, so server logs and the access log hold no case name.
-What people type (the name, the school unit, plan text, notes) is kept out
+What people type (the name, the school unit, the consent's document reference and
+organisation names, plan text, notes) is kept out
 of error reports (sensitive_post_parameters).
 """
 
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from trygg.sspf import access, actions, stats
+from trygg.sspf import access, actions, crypto, stats
 from trygg.sspf.actions import Covered, SspfRefused
 from trygg.sspf.forms import (
     CaseForm,
@@ -89,14 +90,14 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _addable(case: Case, consents: list[Consent]) -> list[tuple[int, str]]:
-    """Scope entries of valid consents naming a person who does not take part yet."""
-    today = timezone.localdate()
+    """Scope entries of the deciding consent naming a person who does not take part yet."""
+    deciding = access.deciding_consent(case)
     taking_part = set(case.participants.values_list("user_id", flat=True))
     kinds = dict(OrganisationKind.choices)
     return [
         (entry.pk, f"{entry.user.get_full_name() or entry.user.username} "
                    f"({kinds.get(entry.organisation_kind, '')})")
-        for consent in consents if consent.is_valid_on(today)
+        for consent in consents if deciding is not None and consent.pk == deciding.pk
         for entry in consent.scope.all()
         if entry.user is not None and entry.user_id not in taking_part
     ]  # fmt: skip
@@ -105,7 +106,7 @@ def _addable(case: Case, consents: list[Consent]) -> list[tuple[int, str]]:
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
     consents = access.consents_of(user, case)
-    managing = access.is_coordinator_of(user, case) and case.is_open
+    managing = access.is_coordinator_of(user, case) and access.is_open_today(case)
     consented = any(c.is_valid_on(timezone.localdate()) for c in consents)
     choices = _addable(case, consents) if managing else []
     participants = access.participants_of(user, case)
@@ -113,6 +114,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     planning = managing and consented
     return {
         "case": case,
+        "open_today": access.is_open_today(case),
         "managing": access.is_coordinator_of(user, case),
         "consents": consents,
         "has_valid_consent": consented,
@@ -140,11 +142,18 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
 @sspf_view
 def name(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case(request.user, case_id)
-    context = {"case": found, "name": access.name_of(request.user, found)}
+    try:
+        context = {"case": found, "name": access.name_of(request.user, found)}
+    except (crypto.UnreadableError, crypto.NoKeyError):
+        # A key removed too soon, or not yet on this server in a rolling restart
+        # (docs/sspf.md "The keys"): say so, rather than fail with a 500.
+        context = {"case": found, "name": "", "unreadable": True}
     return render(request, "sspf/name.html", context)
 
 
 @sspf_view
+@sensitive_post_parameters()  # every field: the document reference and organisation names
+@sensitive_variables("form", "data", "fields", "scope")
 def consent(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case_to_manage(request.user, case_id)
     form = ConsentForm(request.POST if request.method == "POST" else None)

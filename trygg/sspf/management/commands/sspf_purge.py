@@ -4,6 +4,7 @@ Deleted: cases whose consent was withdrawn or expired, and closed cases past
 their municipality's months (SspfSettings); then the access log of cases
 deleted longer ago than the legal period. Only the anonymous statistic rows
 remain. Without --commit it only counts; the timer runs it with --commit daily.
+On PostgreSQL it then VACUUMs the SSPF tables, so deleted rows leave the data files.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from trygg.sspf.actions import cases_due_for_purge, purge_due
+from trygg.sspf.actions import cases_due_for_purge, purge_due, vacuum_tables
 
 
 class Command(BaseCommand):
@@ -33,3 +34,7 @@ class Command(BaseCommand):
             f"SSPF: {result['closed']} cases closed (consent expired), {result['purged']} "
             f"deleted, {result['audit']} access-log entries past the legal period removed."
         )
+        # After the commit, outside any transaction: the deleted rows leave PostgreSQL's files.
+        vacuumed = vacuum_tables()
+        if vacuumed:
+            self.stdout.write(f"SSPF: {vacuumed} tables vacuumed.")

@@ -18,6 +18,8 @@ request:
 - the same, _cold, with nothing kept (SITUATION_CACHE_SECONDS=0): the quarters of the
   rollup are read on every request. Warm, they are kept while the rollup stands
   (trygg.promises.cache), as for many citizens opening the same page.
+- with --without-public-cover, the cold ones again without the rollup's index that
+  leads with sharing (dailycount_public_cover): what that index buys.
 
 The reference, timed once in the same process: every public report of the
 municipality over those five years through the ORM (reports_for_statistics),
@@ -237,6 +239,14 @@ def measure(args: argparse.Namespace, path: str) -> list[dict[str, Any]]:
     with override_settings(SITUATION_CACHE_SECONDS=0):
         timed["page_cold"] = _median_ms(lambda: client.get(page_url), args.repeat)
         timed["json_cold"] = _median_ms(lambda: client.get(json_url), args.repeat)
+        if args.without_public_cover:
+            with situation_data.without_index("dailycount_public_cover"):
+                timed["page_cold_without_public_cover"] = _median_ms(
+                    lambda: client.get(page_url), args.repeat
+                )
+                timed["json_cold_without_public_cover"] = _median_ms(
+                    lambda: client.get(json_url), args.repeat
+                )
     timed["page"] = _median_ms(lambda: client.get(page_url), args.repeat)
     timed["json"] = _median_ms(lambda: client.get(json_url), args.repeat)
     tag = (
@@ -259,6 +269,11 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--without-public-cover",
+        action="store_true",
+        help="also the cold page and JSON without dailycount_public_cover",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         results = measure(args, str(Path(folder) / "bench.sqlite3"))

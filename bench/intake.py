@@ -82,7 +82,8 @@ def _empty_reports() -> None:
     table = connection.ops.quote_name(Report._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {table}")
+            # CASCADE: report histories, comments and measure links point at reports.
+            cursor.execute(f"TRUNCATE {table} CASCADE")
         else:
             cursor.execute(f"DELETE FROM {table}")
 

@@ -503,10 +503,9 @@ def fill_rollup_sql() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM reports_dailycount")
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        columns = "municipality_id, day, area_key, category_id, sharing, n"
-        cursor.execute(
-            f"INSERT INTO reports_dailycount ({columns}) {ROLLUP_SELECT}", [settings.TIME_ZONE]
-        )
+        columns = "municipality_id, day, area_key, category_id, sharing, n, changed_at"
+        rows = f"SELECT r.*, now() FROM ({ROLLUP_SELECT}) r"
+        cursor.execute(f"INSERT INTO reports_dailycount ({columns}) {rows}", [settings.TIME_ZONE])
 
 
 def rollup_sql_differs() -> int:

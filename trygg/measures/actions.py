@@ -214,6 +214,28 @@ def _record_link(measure: Measure, by: Any, field: str, removed: str, added: str
                                 old=removed, new=added)  # fmt: skip
 
 
+def _set_links(
+    measure: Measure, by: Any, field: str, found: list[Any], *, key: str, shown: str, sep: str
+) -> Measure:
+    """The measure's `field` links become `found` (told apart by `key`), in one history entry.
+
+    The entry lists the `shown` attribute of what went and of what came,
+    sorted and joined by `sep`.
+    """
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    links = getattr(measure, field)
+    current = {getattr(o, key): o for o in links.all()}
+    wanted = {getattr(o, key) for o in found}
+    added = [o for o in found if getattr(o, key) not in current]
+    removed = [o for k, o in current.items() if k not in wanted]
+    if added or removed:
+        links.remove(*removed)
+        links.add(*added)
+        _record_link(measure, by, field, sep.join(sorted(getattr(o, shown) for o in removed)),
+                     sep.join(sorted(getattr(o, shown) for o in added)))  # fmt: skip
+    return measure
+
+
 @transaction.atomic
 def set_categories(*, measure: Measure, by: Any, categories: Any) -> Measure:
     """The measure's target categories become `categories` (objects or codes)."""
@@ -221,16 +243,7 @@ def set_categories(*, measure: Measure, by: Any, categories: Any) -> Measure:
     found = list(Category.objects.filter(code__in=codes))
     if len(found) != len(codes):
         raise MeasureRefused(_("Choose one of the list."), "categories")
-    measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    current = {c.code: c for c in measure.categories.all()}
-    added = [c for c in found if c.code not in current]
-    removed = [c for code, c in current.items() if code not in codes]
-    if added or removed:
-        measure.categories.remove(*removed)
-        measure.categories.add(*added)
-        _record_link(measure, by, "categories", " ".join(sorted(c.code for c in removed)),
-                     " ".join(sorted(c.code for c in added)))  # fmt: skip
-    return measure
+    return _set_links(measure, by, "categories", found, key="code", shown="code", sep=" ")
 
 
 @transaction.atomic
@@ -243,17 +256,8 @@ def set_partners(*, measure: Measure, by: Any, partners: Any) -> Measure:
     found = list(Organisation.objects.filter(pk__in=ids, municipality_id=measure.municipality_id))
     if len(found) != len(ids):
         raise MeasureRefused(_("Choose one of the list."), "partners")
-    measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    current = {o.pk: o for o in measure.partners.all()}
-    added = [o for o in found if o.pk not in current]
-    removed = [o for pk, o in current.items() if pk not in ids]
-    if added or removed:
-        measure.partners.remove(*removed)
-        measure.partners.add(*added)
-        # Names, not ids: the history reads the same after an organisation is gone.
-        _record_link(measure, by, "partners", ", ".join(sorted(o.name for o in removed)),
-                     ", ".join(sorted(o.name for o in added)))  # fmt: skip
-    return measure
+    # Names, not ids: the history reads the same after an organisation is gone.
+    return _set_links(measure, by, "partners", found, key="pk", shown="name", sep=", ")
 
 
 def _report_ids(reports: Any) -> set[uuid.UUID]:

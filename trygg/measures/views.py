@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.forms_posted import form_posted, show_refusal
 from trygg.measures import access, pages
 from trygg.measures.actions import (
     MeasureRefused,
@@ -103,25 +105,19 @@ def detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     return render(request, "measures/detail.html", _detail_context(request, measure))
 
 
-def _refused(form: Any, refused: MeasureRefused) -> None:
-    field = refused.field if refused.field in form.fields else None
-    form.add_error(field, str(refused))
-
-
 def _detail_form_posted(
     request: HttpRequest, measure: Any, form: Any, form_name: str, change: Any, success: str
 ) -> HttpResponse:
     """Apply a form posted from the detail page; on refusal show the page again (400)."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-        except MeasureRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, success)
-            return redirect("measures:detail", measure_id=measure.pk)
-    context = _detail_context(request, measure, **{form_name: form})
-    return render(request, "measures/detail.html", context, status=400)
+
+    def page(bound: Any) -> HttpResponse:
+        context = _detail_context(request, measure, **{form_name: bound})
+        return render(request, "measures/detail.html", context)
+
+    return form_posted(
+        request, form, change=change, refusals=MeasureRefused, success=success,
+        redirect_to=reverse("measures:detail", kwargs={"measure_id": measure.pk}), page=page,
+    )  # fmt: skip
 
 
 @login_required
@@ -179,7 +175,7 @@ def edit(request: HttpRequest, measure_id: int) -> HttpResponse:
         try:
             update_measure(measure=measure, by=request.user, **form.cleaned_data)
         except MeasureRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The measure is saved."))
             return redirect("measures:detail", measure_id=measure.pk)
@@ -202,7 +198,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
             measure = create_measure(by=request.user, municipality=municipality,
                                      **form.cleaned_data)  # fmt: skip
         except MeasureRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The measure is created."))
             return redirect("measures:detail", measure_id=measure.pk)

@@ -6,20 +6,20 @@ Trygg holds no case data about the people taking part.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.forms_posted import form_posted, show_refusal
 from trygg.promises import access, actions, forms
 from trygg.promises.actions import PromiseRefused
-
-
-def _refused(form: forms.forms.Form, refused: PromiseRefused) -> None:
-    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
 
 
 @login_required
@@ -46,7 +46,7 @@ def initiative_new(request: HttpRequest, code: str) -> HttpResponse:
                 by=request.user, municipality=municipality, **form.cleaned_data
             )
         except PromiseRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The initiative is registered."))
             return redirect("promises:initiative", initiative_id=made.pk)
@@ -75,39 +75,44 @@ def initiative_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
     form = forms.InitiativeForm(
         request.POST or None, initial=initial, municipality=item.municipality
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_initiative(initiative=item, by=request.user, **form.cleaned_data)
-        except PromiseRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The initiative is saved."))
-            return redirect("promises:initiative", initiative_id=item.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"initiative": item, "form": form}
-    return render(request, "promises/initiative_edit.html", context, status=status)
+
+    def page(bound: forms.forms.Form) -> HttpResponse:
+        return render(request, "promises/initiative_edit.html", {"initiative": item, "form": bound})
+
+    if request.method != "POST":
+        return page(form)
+    return form_posted(
+        request, form, refusals=PromiseRefused, success=_("The initiative is saved."),
+        change=lambda data: actions.update_initiative(initiative=item, by=request.user, **data),
+        redirect_to=_initiative_url(item), page=page,
+    )  # fmt: skip
+
+
+def _initiative_url(item: Any) -> str:
+    return reverse("promises:initiative", kwargs={"initiative_id": item.pk})
 
 
 @login_required
 @require_POST
 def initiative_figures(request: HttpRequest, initiative_id: int) -> HttpResponse:
     item = access.get_initiative_for(request.user, initiative_id, edit=True)
-    form = forms.FigureForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.set_initiative_figures(initiative=item, by=request.user, **form.cleaned_data)
-        except PromiseRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The figures are saved."))
-            return redirect("promises:initiative", initiative_id=item.pk)
-    context = {
-        "initiative": item,
-        "figures": list(item.figures.all()),
-        "may_edit": True,
-        "figure_form": form,
-    }
-    return render(request, "promises/initiative.html", context, status=400)
+
+    def page(bound: forms.forms.Form) -> HttpResponse:
+        context = {
+            "initiative": item,
+            "figures": list(item.figures.all()),
+            "may_edit": True,
+            "figure_form": bound,
+        }
+        return render(request, "promises/initiative.html", context)
+
+    def change(data: dict[str, Any]) -> None:
+        actions.set_initiative_figures(initiative=item, by=request.user, **data)
+
+    return form_posted(
+        request, forms.FigureForm(request.POST), change=change, refusals=PromiseRefused,
+        success=_("The figures are saved."), redirect_to=_initiative_url(item), page=page,
+    )  # fmt: skip
 
 
 @login_required

@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygg.core.forms_posted import form_posted, show_refusal
 from trygg.promises import access, actions, forms, pages
 from trygg.promises.actions import PromiseRefused
 from trygg.promises.models import Activity, Indicator, Promise
@@ -30,10 +32,6 @@ DETAIL_FORMS = {
     "activity_form": lambda p: forms.ActivityForm(promise=p),
     "signatory_form": lambda p: forms.SignatoryForm(promise=p),
 }
-
-
-def _refused(form: Any, refused: PromiseRefused) -> None:
-    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
 
 
 @login_required
@@ -73,7 +71,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
                 by=request.user, municipality=municipality, **form.cleaned_data
             )
         except PromiseRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The promise is created as a draft."))
             return redirect("promises:detail", promise_id=promise.pk)
@@ -112,16 +110,19 @@ def _posted(
     success: str,
 ) -> HttpResponse:
     """Apply a form posted from the promise's page; on refusal show the page again (400)."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-        except PromiseRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, success)
-            return redirect("promises:detail", promise_id=promise.pk)
-    context = _detail_context(request, promise, **{form_name: form})
-    return render(request, "promises/detail.html", context, status=400)
+
+    def page(bound: Any) -> HttpResponse:
+        context = _detail_context(request, promise, **{form_name: bound})
+        return render(request, "promises/detail.html", context)
+
+    return form_posted(
+        request, form, change=change, refusals=PromiseRefused, success=success,
+        redirect_to=_detail_url(promise), page=page,
+    )  # fmt: skip
+
+
+def _detail_url(promise: Promise) -> str:
+    return reverse("promises:detail", kwargs={"promise_id": promise.pk})
 
 
 @login_required
@@ -221,7 +222,7 @@ def edit(request: HttpRequest, promise_id: int) -> HttpResponse:
         try:
             actions.update_promise(promise=promise, by=request.user, note=note, **data)
         except PromiseRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The promise is saved."))
             return redirect("promises:detail", promise_id=promise.pk)
@@ -242,7 +243,7 @@ def edit_part(request: HttpRequest, promise_id: int, part: str, part_id: int) ->
         try:
             actions.update_part(part=thing, by=request.user, **changed)
         except PromiseRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("Saved."))
             return redirect("promises:detail", promise_id=promise.pk)
@@ -299,17 +300,17 @@ def add_indicator(request: HttpRequest, promise_id: int) -> HttpResponse:
         promise=promise,
         initial={"baseline_year": promise.start_year - 1, "kind": Indicator.Kind.COMPUTED},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_indicator(promise=promise, by=request.user, **form.cleaned_data)
-        except PromiseRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The indicator is added."))
-            return redirect("promises:detail", promise_id=promise.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"promise": promise, "form": form}
-    return render(request, "promises/indicator_new.html", context, status=status)
+
+    def page(bound: Any) -> HttpResponse:
+        return render(request, "promises/indicator_new.html", {"promise": promise, "form": bound})
+
+    if request.method != "POST":
+        return page(form)
+    return form_posted(
+        request, form, refusals=PromiseRefused, success=_("The indicator is added."),
+        change=lambda data: actions.add_indicator(promise=promise, by=request.user, **data),
+        redirect_to=_detail_url(promise), page=page,
+    )  # fmt: skip
 
 
 @login_required
@@ -330,7 +331,7 @@ def indicator(request: HttpRequest, promise_id: int, indicator_id: int) -> HttpR
             try:
                 actions.enter_indicator_value(indicator=item, by=request.user, **form.cleaned_data)
             except PromiseRefused as refused:
-                _refused(form, refused)
+                show_refusal(form, refused)
             else:
                 messages.success(request, _("The value is saved."))
                 return redirect("promises:indicator", promise_id=promise.pk, indicator_id=item.pk)
@@ -356,7 +357,7 @@ def follow_up(request: HttpRequest, promise_id: int) -> HttpResponse:
         try:
             made = actions.write_follow_up(promise=promise, by=request.user, **form.cleaned_data)
         except PromiseRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The follow-up is saved."))
             return redirect(

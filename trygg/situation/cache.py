@@ -23,15 +23,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from trygg.geo.lookup import areas_stamp
-from trygg.reports import rollup
+from trygg.reports import freshness
 from trygg.situation.periods import Period
 from trygg.situation.picture import Picture, build_picture, counted_until
 
@@ -42,13 +40,7 @@ T = TypeVar("T")
 
 
 @dataclass
-class Kept:
-    born: float  # _clock() when the build began
-    built_at: datetime  # the same moment by the clock the rollup's changed_at uses
-    checked: float  # when the rollup last said nothing counted had changed
-    generation: int
-    municipality_id: int
-    until: date  # exclusive: the picture counts no day from here on (counted_until)
+class Kept(freshness.Kept):  # its `until` is the picture's counted_until
     picture: Picture
     renders: dict[Hashable, Any] = field(default_factory=dict)
     rendering: threading.Lock = field(default_factory=threading.Lock)  # guards `gates`
@@ -121,10 +113,7 @@ def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> Ke
             if hit is not None:
                 return hit
             entry = _build(municipality, period, categories)
-            with _lock:
-                _entries[key] = entry
-                while len(_entries) > MAX_ENTRIES:
-                    _entries.popitem(last=False)
+            freshness.put(_entries, _lock, key, entry, MAX_ENTRIES)
             return entry
         finally:
             with _lock:
@@ -135,7 +124,9 @@ def _entry(municipality: Any, period: Period, categories: tuple[str, ...]) -> Ke
 def _fresh_entry(key: tuple[Any, ...], seconds: float) -> Kept | None:
     with _lock:
         hit = _entries.get(key)
-    if hit is None or not _fresh(hit, seconds):
+    if hit is None or not freshness.fresh(
+        hit, now=_clock(), seconds=seconds, max_age=MAX_AGE_SECONDS
+    ):
         return None
     with _lock:
         if _entries.get(key) is hit:  # another thread may have evicted or replaced it meanwhile
@@ -144,35 +135,10 @@ def _fresh_entry(key: tuple[Any, ...], seconds: float) -> Kept | None:
 
 
 def _build(municipality: Any, period: Period, categories: tuple[str, ...]) -> Kept:
-    # Generation and times are taken before building: a write during the build is newer.
-    generation, born, built_at = rollup.generation(), _clock(), timezone.now()
+    generation, born, built_at = freshness.started(_clock)
     picture = build_picture(municipality, period, categories)
     until = counted_until(period)
     return Kept(born, built_at, born, generation, municipality.pk, until, picture)
-
-
-def _fresh(entry: Kept, seconds: float) -> bool:
-    now = _clock()
-    if now - entry.born > MAX_AGE_SECONDS or not _unchanged_here(entry):
-        return False
-    if now - entry.checked <= seconds:
-        return True
-    if rollup.changed_since(entry.municipality_id, entry.built_at, entry.until):
-        return False
-    entry.checked = now
-    return True
-
-
-def _unchanged_here(entry: Kept) -> bool:
-    """True unless this process wrote, since the entry was built, a day the picture counts."""
-    generation = rollup.generation()
-    if entry.generation == generation:
-        return True
-    changed = rollup.earliest_change_since(entry.generation, entry.municipality_id)
-    if changed is not None and changed < entry.until:
-        return False
-    entry.generation = generation  # nothing relevant in between: later checks start here
-    return True
 
 
 def _stamp(municipality: Any) -> tuple[Any, ...]:

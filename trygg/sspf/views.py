@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from trygg.core.forms_posted import form_posted, show_refusal
 from trygg.sspf import access, actions, crypto, stats
 from trygg.sspf.actions import Covered, SspfRefused
 from trygg.sspf.forms import (
@@ -55,10 +56,6 @@ def sspf_view(view: Any) -> Any:
     return wrapper
 
 
-def _refused(form: Any, refused: SspfRefused) -> None:
-    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
-
-
 @sspf_view
 def index(request: HttpRequest) -> HttpResponse:
     cases = access.list_cases(request.user)
@@ -80,7 +77,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
             case = actions.open_case(by=request.user, municipality=municipality,
                                      **form.cleaned_data)  # fmt: skip
         except SspfRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The case is opened. Record the consent next."))
             return redirect("sspf:case", case_id=case.pk)
@@ -164,7 +161,7 @@ def consent(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             actions.record_consent(by=request.user, case=found, scope=scope, **fields)
         except SspfRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("sspf:case", case_id=found.pk)
@@ -178,37 +175,31 @@ def participant(request: HttpRequest, case_id: int) -> HttpResponse:
     found = access.get_case_to_manage(request.user, case_id)
     consents = access.consents_of(request.user, found)
     choices = _addable(found, consents)
+
+    def change(data: dict[str, Any]) -> None:
+        entry = next(e for c in consents for e in c.scope.all() if e.pk == data["entry"])
+        actions.add_participant(by=request.user, case=found, user=entry.user,
+                                organisation_kind=entry.organisation_kind)  # fmt: skip
+
     form = ParticipantForm(request.POST, choices=choices)
-    if form.is_valid():
-        entry = next(
-            e for c in consents for e in c.scope.all() if e.pk == form.cleaned_data["entry"]
-        )
-        try:
-            actions.add_participant(by=request.user, case=found, user=entry.user,
-                                    organisation_kind=entry.organisation_kind)  # fmt: skip
-        except SspfRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("The participant is added."))
-            return redirect("sspf:case", case_id=found.pk)
-    context = _case_context(request, found, participant_form=form)
-    return render(request, "sspf/case.html", context, status=400)
+    return _case_form_posted(
+        request, found, form, "participant_form", change, _("The participant is added.")
+    )
 
 
 def _case_form_posted(
     request: HttpRequest, found: Case, form: Any, form_name: str, change: Any, done: str
 ) -> HttpResponse:
     """Apply a form posted from the case page; on refusal show the page again (400)."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-        except SspfRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, done)
-            return redirect("sspf:case", case_id=found.pk)
-    context = _case_context(request, found, **{form_name: form})
-    return render(request, "sspf/case.html", context, status=400)
+
+    def page(bound: Any) -> HttpResponse:
+        context = _case_context(request, found, **{form_name: bound})
+        return render(request, "sspf/case.html", context)
+
+    return form_posted(
+        request, form, change=change, refusals=SspfRefused, success=done,
+        redirect_to=reverse("sspf:case", kwargs={"case_id": found.pk}), page=page,
+    )  # fmt: skip
 
 
 @sspf_view
@@ -340,7 +331,7 @@ def coordinators(request: HttpRequest, code: str) -> HttpResponse:
             actions.grant_coordinator(by=request.user, user=form.cleaned_data["username"],
                                       municipality=municipality)  # fmt: skip
         except SspfRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The SSPF coordinator role is granted."))
             return redirect("sspf:coordinators", code=municipality.code)
@@ -369,7 +360,7 @@ def retention(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.set_retention(by=request.user, municipality=municipality, **form.cleaned_data)
         except SspfRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The retention is saved."))
             return redirect("sspf:coordinators", code=municipality.code)

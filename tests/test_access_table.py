@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -285,93 +286,109 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def build_access_data(w: SimpleNamespace) -> SimpleNamespace:
+    """What the table's placeholders point at, on top of tests/world.py's partnership `w`.
+
+    Also used by tests/browser/test_axe_every_page.py, which opens every page of the table.
+    """
+    d = SimpleNamespace(w=w)
+    # karl's report, shared with the partnership, with a photo.
+    d.report, _ = submit_report(organisation=w.orgs["bostad"], by=w.karl, data=report_data())
+    d.measure = create_measure(
+        by=w.anna,
+        municipality=w.ostersund,
+        title="Belysning",
+        kind="situational",
+        responsible=w.orgs["bostad"],
+        status="decided",
+        reports=[d.report],
+    )
+    d.anna_token, _ = create_api_token(user=w.anna, name="anna's")
+    d.org_key, _ = create_organisation_key(
+        organisation=w.orgs["kommun"], by=w.anna, name="kommunens app"
+    )
+    publish_period(
+        municipality=w.ostersund, period=parse_period(WEEK), by=w.anna,
+        today=date(2026, 12, 1),
+    )  # fmt: skip
+    # The measure whose effect is evaluated: owned by the police (no one in this table).
+    d.evaluated = create_measure(
+        by=w.anna, municipality=w.ostersund, title="Belysning", kind="situational",
+        responsible=w.orgs["polis"], area=w.centrum, starts_on=date(2026, 11, 2),
+        categories=Category.objects.filter(code="graffiti"),
+    )  # fmt: skip
+    d.meeting = Meeting.objects.create(
+        municipality=w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
+    )
+    d.item = add_item(meeting=d.meeting, by=w.anna, title="Julmarknaden")
+    d.held = Meeting.objects.create(
+        municipality=w.ostersund, held_on=date(2026, 11, 30), since=date(2026, 11, 16),
+        status=Meeting.Status.HELD,
+    )  # fmt: skip
+    d.case = sspf_case(w)
+    d.grant = CoordinatorGrant.objects.get(user=d.case.coordinator)
+    d.import_run = upload_file(
+        organisation=w.orgs["bostad"], by=w.karl, name="logg.csv",
+        content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
+    )  # fmt: skip
+    d.draft = build_promise(w)
+    published = build_promise(w, start_year=2025, end_year=2026)
+    d.published = publish_promise(promise=published.promise, by=w.anna)
+    d.follow_up = write_follow_up(promise=d.published, by=w.anna, narrative="Bra.")
+    d.initiative = create_initiative(
+        by=w.anna, municipality=w.ostersund, name="Hej Främling!",
+        owner=w.orgs["kommun"],
+    )  # fmt: skip
+    d.tokens = {
+        name: create_api_token(user=getattr(w, name), name="table")[1] for name in ROLES[1:]
+    }
+    return d
+
+
+def path_of(d: SimpleNamespace, template: str) -> str:
+    """The table's path template with its placeholders filled from build_access_data."""
+    return template.format(
+        lb=f"/lagesbild/{d.w.ostersund.code}",
+        p=f"?period={WEEK}",
+        week=WEEK,
+        report=d.report.pk,
+        token=d.anna_token.pk,
+        orgkey=d.org_key.pk,
+        code=d.w.ostersund.code,
+        area=d.w.centrum.pk,
+        measure=d.measure.pk,
+        evaluated=d.evaluated.pk,
+        meeting=d.meeting.pk,
+        item=d.item.pk,
+        held=d.held.pk,
+        case=d.case.pk,
+        grant=d.grant.pk,
+        plan_item=d.case.plan.get().pk,
+        run=d.import_run.pk,
+        promise=d.draft.promise.pk,
+        activity=d.draft.activity.pk,
+        indicator=d.draft.survey.pk,
+        published=d.published.pk,
+        follow_up=d.follow_up.pk,
+        initiative=d.initiative.pk,
+    )
+
+
 class AccessTableTests(TryggTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        # karl's report, shared with the partnership, with a photo.
-        cls.report, _ = submit_report(
-            organisation=cls.w.orgs["bostad"], by=cls.w.karl, data=report_data()
-        )
-        cls.measure = create_measure(
-            by=cls.w.anna,
-            municipality=cls.w.ostersund,
-            title="Belysning",
-            kind="situational",
-            responsible=cls.w.orgs["bostad"],
-            status="decided",
-            reports=[cls.report],
-        )
-        cls.anna_token, _ = create_api_token(user=cls.w.anna, name="anna's")
-        cls.org_key, _ = create_organisation_key(
-            organisation=cls.w.orgs["kommun"], by=cls.w.anna, name="kommunens app"
-        )
-        publish_period(
-            municipality=cls.w.ostersund, period=parse_period(WEEK), by=cls.w.anna,
-            today=date(2026, 12, 1),
-        )  # fmt: skip
-        # The measure whose effect is evaluated: owned by the police (no one in this table).
-        cls.evaluated = create_measure(
-            by=cls.w.anna, municipality=cls.w.ostersund, title="Belysning", kind="situational",
-            responsible=cls.w.orgs["polis"], area=cls.w.centrum, starts_on=date(2026, 11, 2),
-            categories=Category.objects.filter(code="graffiti"),
-        )  # fmt: skip
-        cls.meeting = Meeting.objects.create(
-            municipality=cls.w.ostersund, held_on=date(2026, 12, 14), since=date(2026, 11, 30)
-        )
-        cls.item = add_item(meeting=cls.meeting, by=cls.w.anna, title="Julmarknaden")
-        cls.held = Meeting.objects.create(
-            municipality=cls.w.ostersund, held_on=date(2026, 11, 30), since=date(2026, 11, 16),
-            status=Meeting.Status.HELD,
-        )  # fmt: skip
-        cls.case = sspf_case(cls.w)
-        cls.grant = CoordinatorGrant.objects.get(user=cls.case.coordinator)
-        cls.import_run = upload_file(
-            organisation=cls.w.orgs["bostad"], by=cls.w.karl, name="logg.csv",
-            content=b"Kategori;Datum;Lat;Long\r\ngraffiti;2026-11-24 23:10;63,16;14,61\r\n",
-        )  # fmt: skip
-        cls.draft = build_promise(cls.w)
-        published = build_promise(cls.w, start_year=2025, end_year=2026)
-        cls.published = publish_promise(promise=published.promise, by=cls.w.anna)
-        cls.follow_up = write_follow_up(promise=cls.published, by=cls.w.anna, narrative="Bra.")
-        cls.initiative = create_initiative(
-            by=cls.w.anna, municipality=cls.w.ostersund, name="Hej Främling!",
-            owner=cls.w.orgs["kommun"],
-        )  # fmt: skip
-        cls.tokens = {
-            name: create_api_token(user=getattr(cls.w, name), name="table")[1] for name in ROLES[1:]
-        }
+        cls.data = build_access_data(cls.w)
+        for name, value in vars(cls.data).items():
+            if name != "w":
+                setattr(cls, name, value)
 
     def setUp(self):
         # Per test: each test has its own MEDIA_ROOT (tests/conftest.py).
         attach_photo(self.report, jpeg())
 
     def path_of(self, template: str) -> str:
-        return template.format(
-            lb=f"/lagesbild/{self.w.ostersund.code}",
-            p=f"?period={WEEK}",
-            week=WEEK,
-            report=self.report.pk,
-            token=self.anna_token.pk,
-            orgkey=self.org_key.pk,
-            code=self.w.ostersund.code,
-            area=self.w.centrum.pk,
-            measure=self.measure.pk,
-            evaluated=self.evaluated.pk,
-            meeting=self.meeting.pk,
-            item=self.item.pk,
-            held=self.held.pk,
-            case=self.case.pk,
-            grant=self.grant.pk,
-            plan_item=self.case.plan.get().pk,
-            run=self.import_run.pk,
-            promise=self.draft.promise.pk,
-            activity=self.draft.activity.pk,
-            indicator=self.draft.survey.pk,
-            published=self.published.pk,
-            follow_up=self.follow_up.pk,
-            initiative=self.initiative.pk,
-        )
+        return path_of(self.data, template)
 
     def outcome(self, role: str, method: str, path: str) -> str:
         if path.startswith("/api/"):

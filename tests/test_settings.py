@@ -102,17 +102,6 @@ def test_a_site_url_loses_its_trailing_slash(monkeypatch):
     assert env.site_url("TRYGG_TEST_SITE", "") == "https://kommun.example.se/trygg"
 
 
-def test_a_sqlite_connection_gets_a_64_mib_page_cache(tmp_path, django_db_blocker):
-    """Whatever database the suite runs on, a connection made from a sqlite:/// URL."""
-    from django.db.backends.sqlite3.base import DatabaseWrapper
-
-    config = env.database(f"sqlite:///{tmp_path}/trygg.db", tmp_path)
-    wrapper = DatabaseWrapper({**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False,
-                               "CONN_MAX_AGE": 0, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False,
-                               "TEST": {}}, alias="sqlite_check")  # fmt: skip
-    try:
-        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            assert cursor.fetchone()[0] == -65536, "SQLite's default is 2 MB (-2000)"
-    finally:
-        wrapper.close()
+def test_a_sqlite_connection_gets_a_64_mib_page_cache(sqlite_url_cursor):
+    sqlite_url_cursor.execute("PRAGMA cache_size")
+    assert sqlite_url_cursor.fetchone()[0] == -65536, "SQLite's default is 2 MB (-2000)"

@@ -226,22 +226,9 @@ class UnreadableNameTests(SspfTestCase):
         assert "Namnet kan inte läsas" in page and "Alva" not in page
 
 
-def test_sqlite_connections_overwrite_deleted_rows(tmp_path, django_db_blocker):
-    """Whatever database the suite runs on, a connection made from a sqlite:/// URL."""
-    from django.db.backends.sqlite3.base import DatabaseWrapper
-
-    from trygg import env
-
-    config = env.database(f"sqlite:///{tmp_path}/trygg.db", tmp_path)
-    wrapper = DatabaseWrapper({**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False,
-                               "CONN_MAX_AGE": 0, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False,
-                               "TEST": {}}, alias="sqlite_check")  # fmt: skip
-    try:
-        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete")
-            assert cursor.fetchone()[0] == 1
-    finally:
-        wrapper.close()
+def test_sqlite_connections_overwrite_deleted_rows(sqlite_url_cursor):
+    sqlite_url_cursor.execute("PRAGMA secure_delete")
+    assert sqlite_url_cursor.fetchone()[0] == 1
 
 
 @pytest.mark.django_db(transaction=True)
